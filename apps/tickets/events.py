@@ -1,0 +1,44 @@
+"""One small function per kind of ticket event, so every state change is recorded the same way."""
+
+from datetime import datetime
+from typing import Any
+
+from apps.accounts.models import User
+from apps.core import clock
+from apps.tickets.models import EventKind, TicketEvent, WithdrawalTicket
+
+
+def event_record(
+    *,
+    ticket: WithdrawalTicket,
+    kind: EventKind,
+    actor: User | None = None,
+    actor_label: str = "",
+    from_value: object = "",
+    to_value: object = "",
+    data: dict[str, Any] | None = None,
+    occurred_at: datetime | None = None,
+    dedupe_key: str | None = None,
+) -> TicketEvent:
+    """Append one event to a ticket's log."""
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        actor=actor,
+        actor_label=actor_label,
+        from_value="" if from_value is None else str(from_value),
+        to_value="" if to_value is None else str(to_value),
+        data=data or {},
+        occurred_at=occurred_at or clock.now(),
+        dedupe_key=dedupe_key,
+    )
+
+
+def event_status_changed(
+    *, ticket: WithdrawalTicket, old: str, new: str, actor: User | None = None, actor_label: str = ""
+) -> TicketEvent:
+    """Record a status change."""
+    return event_record(
+        ticket=ticket, kind=EventKind.STATUS_CHANGED, actor=actor, actor_label=actor_label,
+        from_value=old, to_value=new,
+    )

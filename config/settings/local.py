@@ -1,0 +1,9 @@
+"""Development on a laptop or this machine: `make run`."""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import SECRET_KEY, env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# A development-only key; production.py has no default and refuses to start without one.
+SECRET_KEY = SECRET_KEY or "django-insecure-local-development-only"  # noqa: S105
+INTERNAL_IPS = ["127.0.0.1"]

@@ -1,0 +1,17 @@
+"""Root URLs."""
+
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import RedirectView
+
+from apps.core.views import healthz
+
+admin.site.site_header = "撤回 Chehui"
+admin.site.site_title = "Chehui"
+admin.site.index_title = "Configuration and cases"
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
