@@ -5,19 +5,23 @@ the portal and the workspace read them from these tables.
 """
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 RATE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
 
 
-def rate_field(verbose_name: str, **kwargs: object) -> models.DecimalField:
+def rate_field(verbose_name: "StrOrPromise", **kwargs: Any) -> models.DecimalField:
     """A probability or share stored as 0..1 with four decimals (0.9200 is 92 %)."""
     return models.DecimalField(
-        verbose_name, max_digits=5, decimal_places=4, validators=RATE_VALIDATORS, **kwargs  # type: ignore[arg-type]
+        verbose_name, max_digits=5, decimal_places=4, validators=RATE_VALIDATORS, **kwargs
     )
 
 

@@ -5,5 +5,5 @@ from config.settings.base import SECRET_KEY, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # A development-only key; production.py has no default and refuses to start without one.
-SECRET_KEY = SECRET_KEY or "django-insecure-local-development-only"  # noqa: S105
+SECRET_KEY = SECRET_KEY or "django-insecure-local-development-only"
 INTERNAL_IPS = ["127.0.0.1"]
