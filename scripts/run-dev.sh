@@ -7,8 +7,7 @@ mkdir -p var
 
 trap 'trap - INT TERM EXIT; kill 0 2>/dev/null; wait' INT TERM EXIT
 
-.venv/bin/celery -A config.celery_app worker --beat --loglevel=INFO --concurrency=2 \
-    --schedule=var/celerybeat-schedule &
+.venv/bin/celery -A config.celery_app worker --beat --loglevel=INFO --concurrency=2 &
 if [ -f var/demo-credentials.txt ]; then
     echo "Demo logins (also in var/demo-credentials.txt):"
     cat var/demo-credentials.txt

@@ -1,0 +1,322 @@
+"""Admin for withdrawal tickets, their letters and stage entries, and the append-only event log.
+
+A supervisor reads everything here and may correct who holds a ticket (assignee, team) and its
+special case. Each such change is checked against the version the page was opened on, raises the
+version and is written to the event log. Status, stage and the deadlines change only through the
+services and the clock, so they are read-only here; tickets are never added or deleted here.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.core.exceptions import ValidationError
+from django.db.models import ForeignKey, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import User
+from apps.core import clock
+from apps.evidence.admin import EvidenceFileInline
+from apps.identity.admin import IdentityVerificationAttemptInline
+from apps.tickets.events import event_record
+from apps.tickets.models import EventKind, Letter, StageEntry, TicketEvent, WithdrawalTicket
+
+TICKET_FIELDSETS: list[tuple[Any, dict[str, Any]]] = [
+    (None, {"fields": (
+        "reference", "source", "status", "platform", "complaint", "complaint_type", "special_case",
+        "stage", "requester",
+    )}),
+    (_("Intake"), {"fields": (
+        "entry_completed_at", "complaint_number_completed_at", "identity_verified_at",
+        "letter_completed_at", "submitted_at",
+    )}),
+    (_("Handling"), {"fields": (
+        "received_at", "stage_entered_at", "assignee", "team", "assigned_at", "first_contact_at",
+        "waiting_since", "paused_seconds",
+    )}),
+    (_("Decision"), {"fields": ("decided_at", "decided_by", "decision_reason", "route")}),
+    (_("Clock"), {"fields": (
+        "first_contact_due_at", "decision_due_at", "complaint_resolution_at", "stage_ends_at",
+        "deadlines_provisional", "first_contact_breached_at", "decision_breached_at",
+        "next_transition_at",
+    )}),
+    (_("Record"), {"fields": ("version", "created_at", "updated_at")}),
+]
+TICKET_FIELDS = [name for _title, options in TICKET_FIELDSETS for name in options["fields"]]
+ASSIGNMENT_FIELDS = ("assignee", "team")
+SUPERVISOR_EDITABLE_FIELDS = (*ASSIGNMENT_FIELDS, "special_case")
+AGENT_EDITABLE_FIELDS = ("special_case",)
+
+
+class ReadOnlyInlineMixin:
+    """An inline that shows rows written elsewhere: nothing added, changed or removed here."""
+
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class WhoMixin:
+    @admin.display(description=_("who"))
+    def who(self, obj: TicketEvent) -> str:
+        return str(obj.actor) if obj.actor else obj.actor_label
+
+
+class LetterInline(admin.StackedInline):
+    model = Letter
+    extra = 0
+    max_num = 1
+    can_delete = False
+    readonly_fields = ("coach_score", "coach_findings", "updated_at")
+
+
+class StageEntryInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = StageEntry
+    fields = readonly_fields = ("stage", "entered_at")
+    ordering = ("entered_at",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[StageEntry]:
+        return super().get_queryset(request).select_related("stage")
+
+
+class TicketEventInline(ReadOnlyInlineMixin, WhoMixin, admin.TabularInline):
+    model = TicketEvent
+    fields = readonly_fields = ("occurred_at", "kind", "who", "from_value", "to_value", "data")
+    ordering = ("occurred_at", "id")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TicketEvent]:
+        return super().get_queryset(request).select_related("actor")
+
+
+class TicketAdminForm(forms.ModelForm):
+    """Refuse a change made on an older version of the ticket than the one stored now."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = WithdrawalTicket
+        fields = SUPERVISOR_EDITABLE_FIELDS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean() or {}
+        if self.instance.pk is not None:
+            # The admin runs the whole request in one transaction: the lock holds until it is saved.
+            current = (
+                WithdrawalTicket.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .get()
+            )
+            if current != cleaned_data.get("loaded_version") or current != self.instance.version:
+                raise ValidationError(
+                    _("This ticket has changed since you opened it. Reload the page and make your "
+                      "change again."),
+                    code="stale_version",
+                )
+        return cleaned_data
+
+
+@admin.register(WithdrawalTicket)
+class WithdrawalTicketAdmin(admin.ModelAdmin):
+    form = TicketAdminForm
+    list_display = (
+        "reference", "complaint_number", "platform", "complaint_type", "status", "stage", "assignee",
+        "received_at", "decision_due_at",
+    )
+    list_select_related = ("complaint", "platform", "complaint_type", "stage", "assignee")
+    list_filter = ("status", "platform", "complaint_type", "stage", "special_case", "source")
+    search_fields = ("reference__exact", "complaint__number__exact")
+    search_help_text = _("A complete ticket number or complaint number.")
+    ordering = ("-created_at",)
+    show_full_result_count = False
+    autocomplete_fields = ASSIGNMENT_FIELDS
+    inlines = (
+        LetterInline, StageEntryInline, EvidenceFileInline, IdentityVerificationAttemptInline,
+        TicketEventInline,
+    )
+
+    @admin.display(description=_("complaint number"), ordering="complaint__number")
+    def complaint_number(self, obj: WithdrawalTicket) -> str:
+        return obj.complaint.number if obj.complaint else "-"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: WithdrawalTicket | None = None) -> bool:
+        return False
+
+    def get_fieldsets(self, request: HttpRequest, obj: WithdrawalTicket | None = None) -> Any:
+        if obj is None or not self.has_change_permission(request, obj):
+            return TICKET_FIELDSETS
+        *others, (record_name, record) = TICKET_FIELDSETS
+        return [*others, (record_name, {"fields": (*record["fields"], "loaded_version")})]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: WithdrawalTicket | None = None) -> Any:
+        editable = (
+            SUPERVISOR_EDITABLE_FIELDS
+            if request.user.has_perm("tickets.supervise_tickets")
+            else AGENT_EDITABLE_FIELDS
+        )
+        return tuple(name for name in TICKET_FIELDS if name not in editable)
+
+    def formfield_for_foreignkey(self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "assignee":
+            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """Pick teams and special cases here; creating or deleting them belongs on their own pages."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            widget = formfield.widget
+            widget.can_add_related = widget.can_change_related = widget.can_delete_related = False
+        return formfield
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[WithdrawalTicket], search_term: str
+    ) -> tuple[QuerySet[WithdrawalTicket], bool]:
+        """Ticket and complaint numbers are stored upper-case; match one however it was typed."""
+        return super().get_search_results(request, queryset, search_term.upper())
+
+    def save_model(
+        self, request: HttpRequest, obj: WithdrawalTicket, form: forms.ModelForm, change: bool
+    ) -> None:
+        """Save only the fields changed, raise the version and record one event per change."""
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        changed = [name for name in form.changed_data if name in SUPERVISOR_EDITABLE_FIELDS]
+        if not changed:
+            return
+        before = WithdrawalTicket.objects.select_related(*changed).get(pk=obj.pk)
+        update_fields = [*changed, "version", "updated_at"]
+        if "assignee" in changed:
+            obj.assigned_at = clock.now() if obj.assignee_id else None
+            update_fields.append("assigned_at")
+        obj.version += 1
+        obj.save(update_fields=update_fields)
+        for name in changed:
+            old, new = getattr(before, name), getattr(obj, name)
+            event_record(
+                ticket=obj,
+                kind=EventKind.ASSIGNED if name in ASSIGNMENT_FIELDS else EventKind.NOTE,
+                actor=request.user,  # type: ignore[arg-type]
+                actor_label="admin",
+                from_value=old or "",
+                to_value=new or "",
+                data={"field": name, "from_id": getattr(old, "pk", None), "to_id": getattr(new, "pk", None)},
+            )
+
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool
+    ) -> None:
+        """Record a correction made in an inline (the letter, an evidence file's tier) as an event."""
+        super().save_related(request, form, formsets, change)
+        ticket = form.instance
+        changes = [
+            (row, fields) for formset in formsets for row, fields in formset.changed_objects
+        ] + [(row, ["added"]) for formset in formsets for row in formset.new_objects]
+        if not changes:
+            return
+        if ticket.version == form.cleaned_data.get("loaded_version"):  # not raised by save_model
+            ticket.version += 1
+            ticket.save(update_fields=["version", "updated_at"])
+        for row, fields in changes:
+            event_record(
+                ticket=ticket,
+                kind=EventKind.NOTE,
+                actor=request.user,  # type: ignore[arg-type]
+                actor_label="admin",
+                to_value=", ".join(fields),
+                data={"model": row._meta.model_name, "id": row.pk, "fields": fields},
+            )
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(WhoMixin, admin.ModelAdmin):
+    """The event log is append-only (in code and in a PostgreSQL trigger): view it, never edit it."""
+
+    list_display = ("occurred_at", "ticket", "kind", "who", "from_value", "to_value")
+    list_select_related = ("ticket", "actor")
+    list_filter = ("kind", "occurred_at")
+    search_fields = ("ticket__reference__exact",)
+    search_help_text = _("A complete ticket number.")
+    ordering = ("-occurred_at", "-id")
+    show_full_result_count = False
+    fields = readonly_fields = (
+        "ticket", "kind", "who", "occurred_at", "from_value", "to_value", "data", "dedupe_key",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: TicketEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: TicketEvent | None = None) -> bool:
+        return False
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[TicketEvent], search_term: str
+    ) -> tuple[QuerySet[TicketEvent], bool]:
+        return super().get_search_results(request, queryset, search_term.upper())
+
+
+@admin.register(Letter)
+class LetterAdmin(admin.ModelAdmin):
+    list_display = ("ticket", "respondent", "complaint_time", "coach_score", "updated_at")
+    list_select_related = ("ticket",)
+    list_filter = ("updated_at",)
+    search_fields = ("ticket__reference__exact", "respondent")
+    ordering = ("-updated_at",)
+    show_full_result_count = False
+    autocomplete_fields = ("ticket",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Letter | None = None) -> Any:
+        coach = ("coach_score", "coach_findings", "updated_at")
+        return coach if obj is None else ("ticket", *coach)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Letter], search_term: str
+    ) -> tuple[QuerySet[Letter], bool]:
+        return super().get_search_results(request, queryset, search_term.upper())
+
+
+@admin.register(StageEntry)
+class StageEntryAdmin(admin.ModelAdmin):
+    """Stage entries are written by the clock: read-only."""
+
+    list_display = ("ticket", "stage", "entered_at")
+    list_select_related = ("ticket", "stage")
+    list_filter = ("stage", "entered_at")
+    search_fields = ("ticket__reference__exact",)
+    ordering = ("-entered_at",)
+    show_full_result_count = False
+    fields = readonly_fields = ("ticket", "stage", "entered_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: StageEntry | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: StageEntry | None = None) -> bool:
+        return False
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[StageEntry], search_term: str
+    ) -> tuple[QuerySet[StageEntry], bool]:
+        return super().get_search_results(request, queryset, search_term.upper())

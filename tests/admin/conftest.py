@@ -1,0 +1,47 @@
+"""Staff users in each role, logged into the admin."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from apps.accounts.models import User
+from apps.accounts.roles import AGENT, SUPERVISOR, roles_sync
+from tests.factories import UserFactory
+
+
+def staff_in(role: str, **fields: object) -> User:
+    roles_sync()  # idempotent: the groups carry exactly the permissions the code defines
+    user = UserFactory(is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def supervisor(db) -> User:
+    return staff_in(SUPERVISOR, username="supervisor", display_name="王主管")
+
+
+@pytest.fixture
+def agent(db) -> User:
+    return staff_in(AGENT, username="agent", display_name="李客服")
+
+
+@pytest.fixture
+def supervisor_client(supervisor) -> Client:
+    return logged_in(supervisor)
+
+
+@pytest.fixture
+def agent_client(agent) -> Client:
+    return logged_in(agent)
+
+
+@pytest.fixture
+def superuser_client(db) -> Client:
+    return logged_in(UserFactory(username="root", is_staff=True, is_superuser=True))
