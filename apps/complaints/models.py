@@ -62,4 +62,4 @@ class Complaint(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.platform.code}:{self.number}"
+        return self.number

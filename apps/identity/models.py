@@ -43,4 +43,4 @@ class IdentityVerificationAttempt(models.Model):
         indexes = [models.Index(fields=["ticket", "attempted_at"], name="identity_ticket_time_idx")]
 
     def __str__(self) -> str:
-        return f"{self.ticket_id} {self.method} {self.outcome}"
+        return f"{self.get_method_display()}: {self.get_outcome_display()}"

@@ -164,7 +164,8 @@ class WithdrawalTicket(models.Model):
                 condition=Q(status__in=TicketStatus.values), name="ticket_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(status=TicketStatus.DRAFT) | Q(submitted_at__isnull=False),
+                condition=Q(status__in=[TicketStatus.DRAFT, TicketStatus.CANCELLED])
+                | Q(submitted_at__isnull=False),
                 name="ticket_submitted_has_time",
             ),
             models.CheckConstraint(
@@ -254,7 +255,7 @@ class StageEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.ticket_id} {self.stage_id} {self.entered_at:%Y-%m-%d %H:%M}"
+        return f"{self.entered_at:%Y-%m-%d %H:%M} UTC"
 
 
 class EventKind(models.TextChoices):
@@ -314,7 +315,8 @@ class TicketEvent(models.Model):
         indexes = [models.Index(fields=["ticket", "occurred_at"], name="event_ticket_time_idx")]
 
     def __str__(self) -> str:
-        return f"{self.ticket_id} {self.kind} {self.from_value}→{self.to_value}"
+        change = f" {self.from_value} → {self.to_value}" if self.from_value or self.to_value else ""
+        return f"{self.get_kind_display()}{change}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None and not self._state.adding:

@@ -77,3 +77,12 @@ def test_ticket_numbers_are_unique_and_easy_to_read_aloud():
     for reference in references:
         assert len(reference) == len("CH-XXXX-XXXX")
         assert not set(reference) & set("01IO")
+
+
+def test_a_draft_can_be_cancelled_before_it_was_ever_submitted():
+    draft = WithdrawalTicket.objects.create(
+        source="portal", platform=platform(), requester=UserFactory(), status=TicketStatus.DRAFT
+    )
+    draft.status = TicketStatus.CANCELLED
+    draft.save(update_fields=["status"])
+    assert WithdrawalTicket.objects.get(pk=draft.pk).submitted_at is None
