@@ -1,9 +1,10 @@
 """Admin for withdrawal tickets, their letters and stage entries, and the append-only event log.
 
 A supervisor reads everything here and may correct who holds a ticket (assignee, team) and its
-special case. Each such change is checked against the version the page was opened on, raises the
-version and is written to the event log. Status, stage and the deadlines change only through the
-services and the clock, so they are read-only here; tickets are never added or deleted here.
+special case. The page only collects the change: services.ticket_staff_edit checks it against the
+version the page was opened on, raises the version and writes it to the event log. Status, stage
+and the deadlines change only through the services and the clock, so they are read-only here;
+tickets are never added or deleted here.
 """
 
 from typing import Any
@@ -17,11 +18,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
-from apps.core import clock
+from apps.core.errors import ApplicationError
 from apps.evidence.admin import EvidenceFileInline
 from apps.identity.admin import IdentityVerificationAttemptInline
-from apps.tickets.events import event_record
-from apps.tickets.models import EventKind, Letter, StageEntry, TicketEvent, WithdrawalTicket
+from apps.tickets.models import Letter, StageEntry, TicketEvent, WithdrawalTicket
+from apps.tickets.services import (
+    ASSIGNMENT_FIELDS,
+    STAFF_EDITABLE_FIELDS,
+    RowCorrection,
+    ticket_lock_at_version,
+    ticket_staff_edit,
+)
 
 TICKET_FIELDSETS: list[tuple[Any, dict[str, Any]]] = [
     (None, {"fields": (
@@ -45,8 +52,7 @@ TICKET_FIELDSETS: list[tuple[Any, dict[str, Any]]] = [
     (_("Record"), {"fields": ("version", "created_at", "updated_at")}),
 ]
 TICKET_FIELDS = [name for _title, options in TICKET_FIELDSETS for name in options["fields"]]
-ASSIGNMENT_FIELDS = ("assignee", "team")
-SUPERVISOR_EDITABLE_FIELDS = (*ASSIGNMENT_FIELDS, "special_case")
+SUPERVISOR_EDITABLE_FIELDS = STAFF_EDITABLE_FIELDS
 AGENT_EDITABLE_FIELDS = ("special_case",)
 
 
@@ -114,18 +120,12 @@ class TicketAdminForm(forms.ModelForm):
         cleaned_data = super().clean() or {}
         if self.instance.pk is not None:
             # The admin runs the whole request in one transaction: the lock holds until it is saved.
-            current = (
-                WithdrawalTicket.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .get()
-            )
-            if current != cleaned_data.get("loaded_version") or current != self.instance.version:
-                raise ValidationError(
-                    _("This ticket has changed since you opened it. Reload the page and make your "
-                      "change again."),
-                    code="stale_version",
+            try:
+                ticket_lock_at_version(
+                    ticket_id=self.instance.pk, expected_version=cleaned_data.get("loaded_version")
                 )
+            except ApplicationError as error:
+                raise ValidationError(error.message, code=error.extra.get("code")) from error
         return cleaned_data
 
 
@@ -194,55 +194,42 @@ class WithdrawalTicketAdmin(admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: WithdrawalTicket, form: forms.ModelForm, change: bool
     ) -> None:
-        """Save only the fields changed, raise the version and record one event per change."""
+        """Write nothing yet: save_related saves the ticket's changes with its inlines' as one version."""
         if not change:
             super().save_model(request, obj, form, change)
-            return
-        changed = [name for name in form.changed_data if name in SUPERVISOR_EDITABLE_FIELDS]
-        if not changed:
-            return
-        before = WithdrawalTicket.objects.select_related(*changed).get(pk=obj.pk)
-        update_fields = [*changed, "version", "updated_at"]
-        if "assignee" in changed:
-            obj.assigned_at = clock.now() if obj.assignee_id else None
-            update_fields.append("assigned_at")
-        obj.version += 1
-        obj.save(update_fields=update_fields)
-        for name in changed:
-            old, new = getattr(before, name), getattr(obj, name)
-            event_record(
-                ticket=obj,
-                kind=EventKind.ASSIGNED if name in ASSIGNMENT_FIELDS else EventKind.NOTE,
-                actor=request.user,  # type: ignore[arg-type]
-                actor_label="admin",
-                from_value=old or "",
-                to_value=new or "",
-                data={"field": name, "from_id": getattr(old, "pk", None), "to_id": getattr(new, "pk", None)},
-            )
 
     def save_related(
         self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool
     ) -> None:
-        """Record a correction made in an inline (the letter, an evidence file's tier) as an event."""
+        """Save the inlines, then apply the ticket's changes and record every correction."""
         super().save_related(request, form, formsets, change)
-        ticket = form.instance
-        changes = [
-            (row, fields) for formset in formsets for row, fields in formset.changed_objects
-        ] + [(row, ["added"]) for formset in formsets for row in formset.new_objects]
-        if not changes:
+        if not change:
             return
-        if ticket.version == form.cleaned_data.get("loaded_version"):  # not raised by save_model
-            ticket.version += 1
-            ticket.save(update_fields=["version", "updated_at"])
-        for row, fields in changes:
-            event_record(
-                ticket=ticket,
-                kind=EventKind.NOTE,
-                actor=request.user,  # type: ignore[arg-type]
-                actor_label="admin",
-                to_value=", ".join(fields),
-                data={"model": row._meta.model_name, "id": row.pk, "fields": fields},
-            )
+        changes = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in STAFF_EDITABLE_FIELDS
+        }
+        corrections = [
+            RowCorrection(model_name=row._meta.model_name, row_id=row.pk, fields=fields)
+            for formset in formsets
+            for row, fields in formset.changed_objects
+        ] + [
+            RowCorrection(model_name=row._meta.model_name, row_id=row.pk, fields=["added"])
+            for formset in formsets
+            for row in formset.new_objects
+        ]
+        if not changes and not corrections:
+            return
+        # The form's clean locked the row at this version, so the edit cannot be refused as stale.
+        ticket = ticket_staff_edit(
+            ticket_id=form.instance.pk,
+            expected_version=form.cleaned_data["loaded_version"],
+            changes=changes,
+            corrections=corrections,
+            actor=request.user,  # type: ignore[arg-type]
+            actor_label="admin",
+        )
+        form.instance.version, form.instance.updated_at = ticket.version, ticket.updated_at
+        form.instance.assigned_at = ticket.assigned_at
 
 
 @admin.register(TicketEvent)

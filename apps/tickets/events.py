@@ -3,6 +3,8 @@
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Model
+
 from apps.accounts.models import User
 from apps.core import clock
 from apps.tickets.models import EventKind, TicketEvent, WithdrawalTicket
@@ -41,4 +43,39 @@ def event_status_changed(
     return event_record(
         ticket=ticket, kind=EventKind.STATUS_CHANGED, actor=actor, actor_label=actor_label,
         from_value=old, to_value=new,
+    )
+
+
+def event_field_changed(
+    *,
+    ticket: WithdrawalTicket,
+    kind: EventKind,
+    field: str,
+    old: Model | None,
+    new: Model | None,
+    actor: User | None = None,
+    actor_label: str = "",
+) -> TicketEvent:
+    """Record a change of one of the ticket's related fields, by name and by id."""
+    return event_record(
+        ticket=ticket, kind=kind, actor=actor, actor_label=actor_label,
+        from_value=old or "", to_value=new or "",
+        data={"field": field, "from_id": getattr(old, "pk", None), "to_id": getattr(new, "pk", None)},
+    )
+
+
+def event_row_corrected(
+    *,
+    ticket: WithdrawalTicket,
+    model_name: str,
+    row_id: int,
+    fields: list[str],
+    actor: User | None = None,
+    actor_label: str = "",
+) -> TicketEvent:
+    """Record a correction of a row that belongs to the ticket, such as its letter or an evidence file."""
+    return event_record(
+        ticket=ticket, kind=EventKind.NOTE, actor=actor, actor_label=actor_label,
+        to_value=", ".join(fields),
+        data={"model": model_name, "id": row_id, "fields": fields},
     )
