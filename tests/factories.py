@@ -70,7 +70,16 @@ class TicketFactory(factory.django.DjangoModelFactory):
     complaint = factory.SubFactory(ComplaintFactory)
     platform = factory.SelfAttribute("complaint.platform")
     complaint_type = factory.SelfAttribute("complaint.complaint_type")
+    complaint_filed_at = factory.SelfAttribute("complaint.filed_at")
     requester = factory.SubFactory(UserFactory)
     status = TicketStatus.RECEIVED
     submitted_at = factory.LazyFunction(timezone.now)
     received_at = factory.SelfAttribute("submitted_at")
+
+
+class DraftFactory(TicketFactory):
+    """A ticket whose intake is done up to submission: complaint confirmed, not yet submitted."""
+
+    status = TicketStatus.DRAFT
+    submitted_at = None
+    received_at = None

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -28,7 +29,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        response.data = {"message": "Validation error", "extra": {"fields": response.data}}
+        response.data = {"message": _("Check the highlighted fields."), "extra": {"fields": response.data}}
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
         response.data = {"message": str(detail), "extra": {}}

@@ -288,6 +288,29 @@ class CalendarOverride(models.Model):
         return f"{self.date} {self.get_kind_display()}"
 
 
+class CalendarYear(models.Model):
+    """A year whose holiday schedule an administrator has entered in full as calendar overrides.
+
+    Until a year is known, from the holidays package or from a row here, deadlines reaching into
+    it count weekends only and are shown as provisional.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    schedule_complete = models.BooleanField(
+        _("holiday schedule entered in full"), default=False,
+        help_text=_("Tick once every public holiday and make-up working day of the year is entered."),
+    )
+    note = models.CharField(_("source of the schedule"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
 class SpecialCase(Named):
     """A complaint filed by mistake in special circumstances, and the documents it then needs."""
 

@@ -70,6 +70,10 @@ class WithdrawalTicket(models.Model):
         "policy.ComplaintType", on_delete=models.PROTECT, related_name="tickets",
         null=True, blank=True, verbose_name=_("complaint type"),
     )
+    complaint_filed_at = models.DateTimeField(
+        _("complaint filed at"), null=True, blank=True, editable=False,
+        help_text=_("Copied from the complaint: the stage clock runs from it."),
+    )
     special_case = models.ForeignKey(
         "policy.SpecialCase", on_delete=models.PROTECT, related_name="tickets",
         null=True, blank=True, verbose_name=_("special case"),

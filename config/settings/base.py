@@ -42,6 +42,7 @@ LOCAL_APPS = [
     "apps.tickets",
     "apps.identity",
     "apps.evidence",
+    "apps.sla",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -174,6 +175,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"preview": env.str("CHEHUI_PREVIEW_RATE", default="120/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Chehui API",

@@ -1,0 +1,108 @@
+"""Reads of the clock: what a requester can expect before submitting (the preview)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils import formats
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from apps.core.errors import ApplicationError
+from apps.policy.models import ComplaintType, Platform, Stage
+from apps.sla.deadlines import TicketClock, ticket_clock
+from apps.sla.policy import clock_policy_load
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def localized(obj: Any, field: str) -> str:
+    """The English or Chinese text of a bilingual policy field, for the active language."""
+    english = getattr(obj, f"{field}_en", "")
+    return english if _english() and english else getattr(obj, field)
+
+
+@dataclass(frozen=True)
+class Preview:
+    clock: TicketClock
+    submitted_at: datetime
+    platform: Platform
+    complaint_type: ComplaintType
+    stage: Stage
+    tz_name: str
+    next_steps: list[str]
+
+
+def _local(moment: datetime, tz: Any) -> str:
+    return formats.date_format(moment.astimezone(tz), "Y-m-d H:i")
+
+
+def _next_steps(
+    clock: TicketClock, submitted_at: datetime, kind: ComplaintType, stage: Stage, tz: Any
+) -> list[str]:
+    steps: list[str] = []
+    if kind.withdrawability == "never":
+        steps.append(localized(kind, "refusal_reason") or localized(kind, "key_condition"))
+        steps.append(_("Consider the other routes: mediation, arbitration or the courts."))
+        return steps
+    if clock.received_at > submitted_at:
+        steps.append(
+            _("Submitted outside service hours: it will be received at %(time)s.")
+            % {"time": _local(clock.received_at, tz)}
+        )
+    else:
+        steps.append(_("Submitted inside service hours: it is received at once."))
+    if clock.first_contact_due_at > clock.received_at:
+        steps.append(
+            _("Contact customer service before %(time)s: the first 4 hours matter most.")
+            % {"time": _local(clock.first_contact_due_at, tz)}
+        )
+    if stage.irreversible:
+        steps.append(_("The complaint has been handled: only administrative reconsideration remains."))
+    elif localized(stage, "needed_to_continue"):
+        steps.append(_("Now needed: %(what)s.") % {"what": localized(stage, "needed_to_continue")})
+    steps.append(_("Key condition: %(condition)s.") % {"condition": localized(kind, "key_condition")})
+    if clock.provisional:
+        steps.append(_("Next year's holiday calendar is not published yet: the resolution date may move."))
+    return steps
+
+
+def clock_preview(
+    *, platform_code: str, complaint_type_code: str, complaint_filed_at: datetime, submitted_at: datetime
+) -> Preview:
+    """Compute receipt, stage, estimate and deadlines for a ticket not yet submitted."""
+    errors: dict[str, list[str]] = {}
+    platform = Platform.objects.filter(code=platform_code, is_active=True).first()
+    if platform is None:
+        codes = ", ".join(Platform.objects.filter(is_active=True).values_list("code", flat=True))
+        errors["platform"] = [_("Unknown platform. Use one of: %(codes)s.") % {"codes": codes}]
+    kind = (
+        ComplaintType.objects.filter(code=complaint_type_code).prefetch_related("required_documents").first()
+    )
+    if kind is None:
+        codes = ", ".join(ComplaintType.objects.values_list("code", flat=True))
+        errors["complaint_type"] = [_("Unknown complaint type. Use one of: %(codes)s.") % {"codes": codes}]
+    if complaint_filed_at > submitted_at:
+        errors["complaint_filed_at"] = [_("The complaint cannot be filed after the withdrawal is submitted.")]
+    if errors or platform is None or kind is None:
+        raise ApplicationError(_("Check the highlighted fields."), extra={"fields": errors})
+    policy = clock_policy_load(today=submitted_at.date())
+    clock = ticket_clock(
+        policy,
+        platform=platform.code,
+        complaint_type=kind.code,
+        filed_at=complaint_filed_at,
+        submitted_at=submitted_at,
+    )
+    stage = Stage.objects.get(code=clock.stage.code)
+    return Preview(
+        clock=clock,
+        submitted_at=submitted_at,
+        platform=platform,
+        complaint_type=kind,
+        stage=stage,
+        tz_name=policy.window.tz.key,
+        next_steps=_next_steps(clock, submitted_at, kind, stage, policy.window.tz),
+    )

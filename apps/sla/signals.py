@@ -1,0 +1,26 @@
+"""Recompute stored deadlines when the policy or the calendar they came from changes."""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from apps.policy.models import CalendarOverride, CalendarYear, ComplaintType, Platform, PolicySettings, Stage
+
+WATCHED = (PolicySettings, Platform, ComplaintType, Stage, CalendarOverride, CalendarYear)
+
+
+def _queue_recompute(**kwargs: Any) -> None:
+    from apps.sla.tasks import recompute
+
+    # robust: a broker that is down must not undo the administrator's change; the deadlines are
+    # then refreshed by the next change or by `manage.py clock_recompute`.
+    transaction.on_commit(recompute.delay, robust=True)
+
+
+def connect() -> None:
+    for model in WATCHED:
+        post_save.connect(_queue_recompute, sender=model, dispatch_uid=f"sla-recompute-save-{model.__name__}")
+        post_delete.connect(
+            _queue_recompute, sender=model, dispatch_uid=f"sla-recompute-del-{model.__name__}"
+        )
