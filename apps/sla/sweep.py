@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.db.models.functions import Greatest
 
 from apps.policy.models import Stage
 from apps.sla.transitions import CLOCKED, CONTACT_OWED, DECISION_OWED, next_transition_refresh
@@ -190,13 +191,15 @@ class _Batch:
                 conditions["first_contact_at__isnull"] = True
             else:
                 conditions["decided_at__isnull"] = True
-            rows = list(self.tickets(**conditions).values_list("pk", due_column))
+            rows = list(self.tickets(**conditions).values_list("pk", due_column, "received_at"))
             if not rows:
                 continue
-            WithdrawalTicket.objects.filter(pk__in=[pk for pk, _ in rows]).update(
-                **{breach_column: F(due_column)}
+            # A deadline that passed before customer service had the ticket is breached on receipt.
+            WithdrawalTicket.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(
+                **{breach_column: Greatest(F(due_column), F("received_at"))}
             )
-            for pk, at in rows:
+            for pk, due, received in rows:
+                at = max(due, received) if due and received else due
                 key = f"breach:{deadline}:{pk}"
                 self.events.append(
                     _event(pk, EventKind.DEADLINE_BREACHED, key, at, "", deadline, {"deadline": deadline})

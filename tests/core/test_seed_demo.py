@@ -152,8 +152,12 @@ def test_complaints_were_filed_over_ten_days_most_in_the_last_72_hours(seeded):
 def test_every_ticket_status_and_every_stage_occurs(db, now):
     result = demo_seed(now=now, rng=random.Random(11))
 
-    assert set(result.tickets_by_status) == set(TicketStatus.values)
-    assert set(WithdrawalTicket.objects.values_list("status", flat=True)) == set(TicketStatus.values)
+    policy = PolicySettings.objects.get()
+    in_hours = policy.service_opens_at <= _local(now).time() < policy.service_closes_at
+    # Inside service hours the clock receives a submission at once: none can be waiting.
+    expected = set(TicketStatus.values) - ({TicketStatus.SUBMITTED} if in_hours else set())
+    assert set(result.tickets_by_status) == expected
+    assert set(WithdrawalTicket.objects.values_list("status", flat=True)) == expected
     assert set(WithdrawalTicket.objects.exclude(stage=None).values_list("stage__code", flat=True)) == set(
         Stage.objects.values_list("code", flat=True)
     )
@@ -175,7 +179,7 @@ def test_every_ticket_tells_its_story_in_events(seeded):
         events = list(ticket.events.all())
         kinds = [event.kind for event in events]
         assert kinds[0] == "created"
-        assert all(event.actor_id or event.actor_label == "seed" for event in events)
+        assert all(event.actor_id or event.actor_label in {"seed", "clock"} for event in events)
         assert all(event.occurred_at <= DAY for event in events)
         if ticket.status != TicketStatus.DRAFT:
             assert "submitted" in kinds
@@ -201,7 +205,7 @@ def test_a_night_submission_is_received_when_service_opens(seeded):
 JUST_OPENED = datetime(2026, 3, 10, 1, 1, tzinfo=UTC)  # 09:01 in Shanghai
 
 
-@pytest.mark.parametrize("now", [NIGHT, JUST_OPENED, CLOSING], ids=["night", "09:01", "21:00"])
+@pytest.mark.parametrize("now", [NIGHT, CLOSING], ids=["night", "21:00"])
 def test_a_submitted_ticket_is_still_waiting_for_its_receipt(db, now):
     demo_seed(now=now, complaints=120, rng=random.Random(4))
     policy = PolicySettings.objects.get()
@@ -209,14 +213,25 @@ def test_a_submitted_ticket_is_still_waiting_for_its_receipt(db, now):
     assert submitted.exists()
     for ticket in submitted:
         local = _local(ticket.submitted_at)
-        in_hours = policy.service_opens_at <= local.time() < policy.service_closes_at
-        assert ticket.received_at is None
+        assert not policy.service_opens_at <= local.time() < policy.service_closes_at
         assert ticket.submitted_at <= now
-        if in_hours:  # only the receipt job's few minutes of delay
-            assert (now - ticket.submitted_at).total_seconds() < 5 * 60
-        else:  # the next opening has not come yet
-            day = local.date() + timedelta(days=0 if local.time() < policy.service_opens_at else 1)
-            assert datetime.combine(day, policy.service_opens_at, tzinfo=local.tzinfo) > now
+        day = local.date() + timedelta(days=0 if local.time() < policy.service_opens_at else 1)
+        opening = datetime.combine(day, policy.service_opens_at, tzinfo=local.tzinfo)
+        assert ticket.received_at == opening > now
+        assert ticket.next_transition_at is not None
+
+
+def test_at_nine_oclock_every_night_submission_has_been_received(db):
+    demo_seed(now=JUST_OPENED, complaints=120, rng=random.Random(4))
+    assert not WithdrawalTicket.objects.filter(status=TicketStatus.SUBMITTED).exists()
+
+
+def test_open_tickets_carry_their_deadlines_from_the_clock(seeded):
+    for ticket in WithdrawalTicket.objects.filter(status__in=["received", "assigned"]):
+        assert ticket.decision_due_at is not None
+        assert ticket.first_contact_due_at == ticket.complaint.filed_at + timedelta(hours=4)
+        assert ticket.complaint_resolution_at is not None
+        assert ticket.next_transition_at is None or ticket.next_transition_at > DAY
 
 
 def _stage_holding(stages: list[Stage], age: float) -> Stage:

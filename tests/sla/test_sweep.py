@@ -215,3 +215,12 @@ def test_two_sweeps_at_once_move_each_ticket_once():
     for ticket in tickets:
         assert _reload(ticket).stage.code == "final_review"
         assert ticket.events.filter(kind=EventKind.STAGE_CHANGED).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_contact_deadline_passed_before_receipt_is_breached_on_receipt():
+    ticket = _submitted("2026-11-24 12:00", "2026-11-24 22:00")  # contact was due at 16:00
+    clock_sweep(now=shanghai("2026-11-25 09:00"))
+    ticket = _reload(ticket)
+    assert ticket.first_contact_breached_at == shanghai("2026-11-25 09:00")
+    assert ticket.events.get(kind=EventKind.DEADLINE_BREACHED).occurred_at == shanghai("2026-11-25 09:00")

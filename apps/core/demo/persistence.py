@@ -15,6 +15,9 @@ def records_save(cases: list[Case], stories: list[Story]) -> int:
     """Write everything in a few bulk inserts; return how many events were written."""
     Complaint.objects.bulk_create([case.complaint for case in cases], batch_size=BULK_BATCH_SIZE)
     tickets = [story.ticket for story in stories]
+    for ticket in tickets:
+        if ticket.complaint is not None:
+            ticket.complaint_filed_at = ticket.complaint.filed_at
     WithdrawalTicket.objects.bulk_create(tickets, batch_size=BULK_BATCH_SIZE)
     letters = []
     for story in stories:

@@ -17,7 +17,9 @@ from apps.core.demo.simulation import Simulator
 from apps.core.demo.users import DEMO_USERNAMES, DemoCredential, staff_create
 from apps.core.demo.world import World
 from apps.core.errors import ApplicationError
-from apps.tickets.models import TicketStatus
+from apps.sla.services import clock_recompute
+from apps.sla.sweep import clock_sweep
+from apps.tickets.models import TicketStatus, WithdrawalTicket
 
 CREDENTIALS_FILE_NAME = "demo-credentials.txt"
 
@@ -52,13 +54,20 @@ def demo_seed(*, now: datetime, complaints: int = 300, rng: Random) -> DemoResul
         numbers_assign(world, cases)
         references_assign(world, stories)
         event_count = records_save(cases, stories)
-    statuses = Counter(story.ticket.status for story in stories)
+        # The clock owns deadlines and boundaries: it stores them and settles what is due by now.
+        clock_recompute(now=now)
+        swept = clock_sweep(now=now)
+    statuses = Counter(
+        WithdrawalTicket.objects.filter(pk__in=[story.ticket.pk for story in stories]).values_list(
+            "status", flat=True
+        )
+    )
     return DemoResult(
         created=True,
         credentials=tuple(credentials),
         complaints=len(cases),
         tickets=len(stories),
-        events=event_count,
+        events=event_count + swept.moved,
         tickets_by_status={status: statuses[status] for status in TicketStatus.values if statuses[status]},
     )
 
