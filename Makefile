@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed-stamp
+# Translation catalogues (.po) are committed; the compiled .mo files are build output.
+CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po)
+COMPILED := $(CATALOGUES:.po=.mo)
 
 .PHONY: run test lint typecheck pytest install migrate seed services messages clean
 
@@ -11,9 +14,14 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
+	$(PY) manage.py compilemessages --ignore=.venv
 	touch $(STAMP)
 
-install: $(STAMP)
+# Recompile a catalogue whenever its .po changes.
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv --locale=$*
+
+install: $(STAMP) $(COMPILED)
 
 migrate: install
 	mkdir -p var
@@ -30,6 +38,11 @@ run: seed
 services:
 	scripts/services-up.sh
 
+## messages: refresh the Simplified Chinese catalogue from the source, then compile it
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests --ignore=bench --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
 lint: install
 	$(BIN)/ruff check .
 
@@ -43,4 +56,4 @@ pytest: install services
 test: lint typecheck pytest
 
 clean:
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) var staticfiles $(COMPILED)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from apps.policy.models import ComplaintType, Platform, PolicySettings, Stage
 
@@ -10,6 +11,14 @@ from apps.policy.models import ComplaintType, Platform, PolicySettings, Stage
 def _private_media(settings, tmp_path):
     """Keep uploaded evidence of each test in its own folder."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    """Start every test in the site's default language: no request's language leaks into the next."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -13,8 +13,8 @@ SUPERVISOR = "supervisor"
 
 POLICY_MODELS = (
     "policysettings", "platform", "complaintnumberlookalike", "complainttype", "stage",
-    "calendaroverride", "specialcase", "documentrequirement", "alternativeroute", "evidencetier",
-    "evidenceformat", "letterphrase",
+    "calendaroverride", "calendaryear", "specialcase", "documentrequirement", "alternativeroute",
+    "evidencetier", "evidenceformat", "letterphrase",
 )
 
 # (app_label, codename) pairs per role; "view_*"-style lists are expanded below.

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ComplaintsConfig(AppConfig):
     name = "apps.complaints"
-    verbose_name = "Complaints"
+    verbose_name = _("Complaints")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.policy.models import (
     AlternativeRoute,
     CalendarOverride,
+    CalendarYear,
     ComplaintNumberLookalike,
     ComplaintType,
     DocumentRequirement,
@@ -160,6 +161,13 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     search_fields = ("reason",)
     ordering = ("-date",)
     date_hierarchy = "date"
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ("year", "schedule_complete", "note")
+    list_filter = ("schedule_complete",)
+    ordering = ("-year",)
 
 
 @admin.register(SpecialCase)

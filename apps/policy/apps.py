@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PolicyConfig(AppConfig):
     name = "apps.policy"
-    verbose_name = "Policy"
+    verbose_name = _("Policy")

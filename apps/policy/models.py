@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -110,8 +111,9 @@ class Platform(Named):
     entry_path_en = models.CharField(_("path in the app (English)"), max_length=200, blank=True)
     identity_methods = models.JSONField(
         _("identity methods"), default=list,
-        help_text=_("All of these must pass, in order; values: %(values)s.")
-        % {"values": ", ".join(IdentityMethod.values)},
+        help_text=format_lazy(
+            _("All of these must pass, in order; values: {values}."), values=", ".join(IdentityMethod.values)
+        ),
     )
     longest_handling_hours = models.PositiveIntegerField(
         _("longest handling time (hours)"), validators=[MinValueValidator(1)]

@@ -1,7 +1,7 @@
 """Reads of the clock: what a requester can expect before submitting (the preview)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.utils import formats
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from apps.core.errors import ApplicationError
 from apps.policy.models import ComplaintType, Platform, Stage
 from apps.sla.deadlines import TicketClock, ticket_clock
-from apps.sla.policy import clock_policy_load
+from apps.sla.policy import clock_policy_load, working_calendar
 
 
 def _english() -> bool:
@@ -40,7 +40,7 @@ def _local(moment: datetime, tz: Any) -> str:
 
 
 def _next_steps(
-    clock: TicketClock, submitted_at: datetime, kind: ComplaintType, stage: Stage, tz: Any
+    clock: TicketClock, submitted_at: datetime, kind: ComplaintType, stage: Stage, tz: Any, contact_hours: int
 ) -> list[str]:
     steps: list[str] = []
     if kind.withdrawability == "never":
@@ -56,8 +56,8 @@ def _next_steps(
         steps.append(_("Submitted inside service hours: it is received at once."))
     if clock.first_contact_due_at > clock.received_at:
         steps.append(
-            _("Contact customer service before %(time)s: the first 4 hours matter most.")
-            % {"time": _local(clock.first_contact_due_at, tz)}
+            _("Contact customer service before %(time)s: the first %(hours)s hours matter most.")
+            % {"time": _local(clock.first_contact_due_at, tz), "hours": contact_hours}
         )
     if stage.irreversible:
         steps.append(_("The complaint has been handled: only administrative reconsideration remains."))
@@ -104,5 +104,13 @@ def clock_preview(
         complaint_type=kind,
         stage=stage,
         tz_name=policy.window.tz.key,
-        next_steps=_next_steps(clock, submitted_at, kind, stage, policy.window.tz),
+        next_steps=_next_steps(
+            clock, submitted_at, kind, stage, policy.window.tz, policy.first_contact_hours
+        ),
     )
+
+
+def calendar_missing_years(*, today: date) -> list[int]:
+    """This year and next, where no official or administrator-entered holiday schedule is known."""
+    calendar = working_calendar(today=today)
+    return [year for year in (today.year, today.year + 1) if calendar.is_provisional(date(year, 1, 1))]

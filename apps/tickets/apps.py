@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TicketsConfig(AppConfig):
     name = "apps.tickets"
-    verbose_name = "Withdrawal tickets"
+    verbose_name = _("Withdrawal tickets")

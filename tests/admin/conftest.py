@@ -17,7 +17,8 @@ def staff_in(role: str, **fields: object) -> User:
 
 
 def logged_in(user: User) -> Client:
-    client = Client()
+    # These tests read the English labels; tests/config/test_translations.py checks the Chinese.
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     return client
 

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from apps.core.errors import ApplicationError
 from apps.policy.models import SpecialCase
@@ -15,6 +16,13 @@ pytestmark = pytest.mark.django_db
 
 STALE_MESSAGE = "This ticket has changed since you opened it. Reload the page and make your change again."
 NOW = datetime(2026, 11, 24, 13, 5, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages asserted below are the English ones."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
