@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test lint typecheck pytest install migrate seed services messages clean
+.PHONY: run test lint typecheck pytest install migrate seed services messages bench-sweep clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ pytest: install services
 
 ## test: the whole suite against this machine's PostgreSQL and Redis, with ruff and mypy
 test: lint typecheck pytest
+
+## bench-sweep: one clock sweep of 10,000 due tickets among 100,000 and 1,000,000 open ones
+bench-sweep: install services
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) -m bench.sweep
 
 clean:
 	rm -rf $(VENV) var staticfiles $(COMPILED)
