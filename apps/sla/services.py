@@ -10,7 +10,7 @@ from apps.core.errors import ApplicationError
 from apps.policy.models import Stage
 from apps.sla.deadlines import ClockPolicy, ticket_clock
 from apps.sla.policy import clock_policy_load
-from apps.sla.transitions import CLOCKED, next_transition_refresh
+from apps.sla.transitions import CLOCKED, next_transition
 from apps.tickets.events import event_record
 from apps.tickets.models import EventKind, StageEntry, TicketStatus, WithdrawalTicket
 
@@ -80,8 +80,11 @@ def ticket_clock_start(
     _apply_clock(ticket, policy, stages, now)
     received = ticket.received_at is not None and ticket.received_at <= now
     ticket.status = TicketStatus.RECEIVED if received else TicketStatus.SUBMITTED
+    ticket.next_transition_at = next_transition(ticket)
     ticket.version += 1
-    ticket.save(update_fields=[*CLOCK_FIELDS, "submitted_at", "status", "version", "updated_at"])
+    ticket.save(
+        update_fields=[*CLOCK_FIELDS, "submitted_at", "status", "next_transition_at", "version", "updated_at"]
+    )
     if ticket.stage_entered_at is not None:
         StageEntry.objects.get_or_create(
             ticket=ticket, stage=ticket.stage, defaults={"entered_at": ticket.stage_entered_at}
@@ -105,8 +108,6 @@ def ticket_clock_start(
             to_value=TicketStatus.RECEIVED,
             dedupe_key=f"received:{ticket.pk}",
         )
-    next_transition_refresh([ticket.pk])
-    ticket.refresh_from_db(fields=["next_transition_at"])
     return ticket
 
 

@@ -50,17 +50,19 @@ class WithdrawalTicket(models.Model):
     """One request to withdraw one complaint, from intake to decision."""
 
     reference = models.CharField(
-        _("ticket number"), max_length=16, unique=True, default=new_ticket_reference, editable=False
+        _("ticket number"), max_length=16, default=new_ticket_reference, editable=False
     )
     source = models.CharField(_("source"), max_length=10, choices=TicketSource.choices)
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="withdrawal_tickets",
         null=True, blank=True, verbose_name=_("requester"),
+        db_index=False,
     )
     # Step 1 picks the platform before the complaint is known; the type is copied from the
     # complaint at step 2 so the queue filters and indexes need no join.
     platform = models.ForeignKey(
-        "policy.Platform", on_delete=models.PROTECT, related_name="tickets", verbose_name=_("platform")
+        "policy.Platform", on_delete=models.PROTECT, related_name="tickets", verbose_name=_("platform"),
+        db_index=False,
     )
     complaint = models.ForeignKey(
         "complaints.Complaint", on_delete=models.PROTECT, related_name="tickets",
@@ -69,6 +71,7 @@ class WithdrawalTicket(models.Model):
     complaint_type = models.ForeignKey(
         "policy.ComplaintType", on_delete=models.PROTECT, related_name="tickets",
         null=True, blank=True, verbose_name=_("complaint type"),
+        db_index=False,
     )
     complaint_filed_at = models.DateTimeField(
         _("complaint filed at"), null=True, blank=True, editable=False,
@@ -77,6 +80,7 @@ class WithdrawalTicket(models.Model):
     special_case = models.ForeignKey(
         "policy.SpecialCase", on_delete=models.PROTECT, related_name="tickets",
         null=True, blank=True, verbose_name=_("special case"),
+        db_index=False,
     )
     status = models.CharField(
         _("status"), max_length=24, choices=TicketStatus.choices, default=TicketStatus.DRAFT
@@ -84,6 +88,7 @@ class WithdrawalTicket(models.Model):
     stage = models.ForeignKey(
         "policy.Stage", on_delete=models.PROTECT, related_name="tickets",
         null=True, blank=True, verbose_name=_("stage"),
+        db_index=False,
     )
 
     # The five intake steps (DOMAIN "The five-step intake"), each with when it was completed.
@@ -101,10 +106,12 @@ class WithdrawalTicket(models.Model):
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assigned_tickets",
         null=True, blank=True, verbose_name=_("assigned agent"),
+        db_index=False,
     )
     team = models.ForeignKey(
         "accounts.Team", on_delete=models.PROTECT, related_name="tickets",
         null=True, blank=True, verbose_name=_("team"),
+        db_index=False,
     )
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     first_contact_at = models.DateTimeField(_("first contact at"), null=True, blank=True)
@@ -112,11 +119,13 @@ class WithdrawalTicket(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decided_tickets",
         null=True, blank=True, verbose_name=_("decided by"),
+        db_index=False,
     )
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     route = models.ForeignKey(
         "policy.AlternativeRoute", on_delete=models.PROTECT, related_name="tickets",
         null=True, blank=True, verbose_name=_("alternative route"),
+        db_index=False,
     )
     waiting_since = models.DateTimeField(
         _("waiting on the requester since"), null=True, blank=True,
@@ -158,6 +167,8 @@ class WithdrawalTicket(models.Model):
             ("reveal_personal_data", "Can reveal masked personal data, with a reason"),
         ]
         constraints = [
+            # A constraint, not unique=True: PostgreSQL then needs no extra LIKE index beside it.
+            models.UniqueConstraint(fields=["reference"], name="ticket_reference_unique"),
             models.UniqueConstraint(
                 fields=["complaint"],
                 condition=Q(status__in=OPEN_STATUSES) & Q(complaint__isnull=False),
@@ -203,8 +214,6 @@ class WithdrawalTicket(models.Model):
                 condition=Q(team__isnull=False),
             ),
             models.Index(fields=["requester", "-created_at"], name="ticket_requester_idx"),
-            models.Index(fields=["status", "received_at"], name="ticket_status_received_idx"),
-            models.Index(fields=["complaint_type", "status"], name="ticket_type_status_idx"),
         ]
 
     def __str__(self) -> str:
@@ -246,8 +255,10 @@ class Letter(models.Model):
 class StageEntry(models.Model):
     """When a ticket's complaint entered a stage; one row per ticket and stage."""
 
-    ticket = models.ForeignKey(WithdrawalTicket, on_delete=models.CASCADE, related_name="stage_entries")
-    stage = models.ForeignKey("policy.Stage", on_delete=models.PROTECT, related_name="+")
+    ticket = models.ForeignKey(
+        WithdrawalTicket, on_delete=models.CASCADE, related_name="stage_entries", db_index=False
+    )
+    stage = models.ForeignKey("policy.Stage", on_delete=models.PROTECT, related_name="+", db_index=False)
     entered_at = models.DateTimeField(_("entered at"))
 
     class Meta:
@@ -291,11 +302,13 @@ class EventQuerySet(models.QuerySet["TicketEvent"]):
 class TicketEvent(models.Model):
     """One state change of a ticket: who, when, what, from, to. Append-only, in code and in SQL."""
 
-    ticket = models.ForeignKey(WithdrawalTicket, on_delete=models.PROTECT, related_name="events")
+    ticket = models.ForeignKey(
+        WithdrawalTicket, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     kind = models.CharField(_("what"), max_length=32, choices=EventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-        null=True, blank=True, verbose_name=_("who"),
+        null=True, blank=True, verbose_name=_("who"), db_index=False,
     )
     actor_label = models.CharField(
         _("who (label)"), max_length=100, blank=True,
@@ -305,8 +318,9 @@ class TicketEvent(models.Model):
     from_value = models.CharField(_("from"), max_length=200, blank=True)
     to_value = models.CharField(_("to"), max_length=200, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
-    dedupe_key = models.CharField(
-        _("idempotency key"), max_length=120, unique=True, null=True, blank=True,
+    # NULL, not "": most events have no key, and NULLs never collide under the unique constraint.
+    dedupe_key = models.CharField(  # noqa: DJ001
+        _("idempotency key"), max_length=120, null=True, blank=True,
         help_text=_("Makes a change recorded by a retried job land once."),
     )
 
@@ -317,6 +331,7 @@ class TicketEvent(models.Model):
         verbose_name = _("ticket event")
         verbose_name_plural = _("ticket events")
         indexes = [models.Index(fields=["ticket", "occurred_at"], name="event_ticket_time_idx")]
+        constraints = [models.UniqueConstraint(fields=["dedupe_key"], name="event_dedupe_key_unique")]
 
     def __str__(self) -> str:
         change = f" {self.from_value} → {self.to_value}" if self.from_value or self.to_value else ""

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_beat_and_a_worker_receive_a_night_ticket_once_its_morning_has_come(tmp_path):
     draft = DraftFactory(complaint=ComplaintFactory(filed_at=shanghai("2026-11-20 21:30")))
     ticket = ticket_clock_start(

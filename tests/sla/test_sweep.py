@@ -140,11 +140,14 @@ def test_a_sweep_killed_half_way_is_redone_whole(monkeypatch):
     tickets = [_submitted("2026-11-24 10:00", "2026-11-24 10:05") for _ in range(4)]
     now = shanghai("2026-11-24 16:00")
 
-    def crash(self):
+    original = sweep_module._write_postgresql
+
+    def write_then_die(done):
+        original(done)  # everything written, then the worker dies before the commit
         raise RuntimeError("worker killed")
 
     with monkeypatch.context() as patch:
-        patch.setattr(sweep_module._Batch, "mark_breaches", crash)
+        patch.setattr(sweep_module, "_write_postgresql", write_then_die)
         with pytest.raises(RuntimeError):
             clock_sweep(now=now)
     assert all(_reload(t).stage.code == "preliminary_review" for t in tickets)  # rolled back
@@ -189,7 +192,7 @@ def test_the_sweep_costs_the_same_queries_whatever_the_number_of_open_tickets():
     assert small == large
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_sweeps_at_once_move_each_ticket_once():
     tickets = [_submitted("2026-11-24 10:00", "2026-11-24 10:05") for _ in range(30)]
     now = shanghai("2026-11-25 12:00")
