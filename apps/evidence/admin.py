@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.admin import ReadOnlyAdminMixin
 from apps.evidence.models import EvidenceFile
 
 
@@ -53,7 +54,7 @@ class EvidenceFileInline(FileSizeMixin, admin.TabularInline):
 
 
 @admin.register(EvidenceFile)
-class EvidenceFileAdmin(FileSizeMixin, admin.ModelAdmin):
+class EvidenceFileAdmin(ReadOnlyAdminMixin, FileSizeMixin, admin.ModelAdmin):
     list_display = (
         "original_name", "ticket", "tier", "detected_type", "file_size", "uploaded_by", "uploaded_at",
     )
@@ -68,14 +69,6 @@ class EvidenceFileAdmin(FileSizeMixin, admin.ModelAdmin):
         "uploaded_by", "uploaded_at",
     )
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: EvidenceFile | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: EvidenceFile | None = None) -> bool:
-        return False
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[EvidenceFile], search_term: str

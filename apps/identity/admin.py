@@ -5,21 +5,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.admin import ReadOnlyAdminMixin
 from apps.core.masking import mask_ip
 from apps.identity.models import IdentityVerificationAttempt
 
 
-class ReadOnlyAttemptMixin:
+class ReadOnlyAttemptMixin(ReadOnlyAdminMixin):
     """Attempts are written by the verification service only; nobody edits or removes one."""
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     @admin.display(description=_("IP address"))
     def masked_ip(self, obj: IdentityVerificationAttempt) -> str:

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.core.admin import ReadOnlyAdminMixin
 from apps.core.errors import ApplicationError
 from apps.evidence.admin import EvidenceFileInline
 from apps.identity.admin import IdentityVerificationAttemptInline
@@ -56,19 +57,10 @@ SUPERVISOR_EDITABLE_FIELDS = STAFF_EDITABLE_FIELDS
 AGENT_EDITABLE_FIELDS = ("special_case",)
 
 
-class ReadOnlyInlineMixin:
+class ReadOnlyInlineMixin(ReadOnlyAdminMixin):
     """An inline that shows rows written elsewhere: nothing added, changed or removed here."""
 
     extra = 0
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 class WhoMixin:
@@ -233,7 +225,7 @@ class WithdrawalTicketAdmin(admin.ModelAdmin):
 
 
 @admin.register(TicketEvent)
-class TicketEventAdmin(WhoMixin, admin.ModelAdmin):
+class TicketEventAdmin(ReadOnlyAdminMixin, WhoMixin, admin.ModelAdmin):
     """The event log is append-only (in code and in a PostgreSQL trigger): view it, never edit it."""
 
     list_display = ("occurred_at", "ticket", "kind", "who", "from_value", "to_value")
@@ -247,14 +239,6 @@ class TicketEventAdmin(WhoMixin, admin.ModelAdmin):
         "ticket", "kind", "who", "occurred_at", "from_value", "to_value", "data", "dedupe_key",
     )
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: TicketEvent | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: TicketEvent | None = None) -> bool:
-        return False
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[TicketEvent], search_term: str
@@ -283,7 +267,7 @@ class LetterAdmin(admin.ModelAdmin):
 
 
 @admin.register(StageEntry)
-class StageEntryAdmin(admin.ModelAdmin):
+class StageEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Stage entries are written by the clock: read-only."""
 
     list_display = ("ticket", "stage", "entered_at")
@@ -294,14 +278,6 @@ class StageEntryAdmin(admin.ModelAdmin):
     show_full_result_count = False
     fields = readonly_fields = ("ticket", "stage", "entered_at")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: StageEntry | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: StageEntry | None = None) -> bool:
-        return False
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[StageEntry], search_term: str
