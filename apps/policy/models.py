@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -39,7 +40,8 @@ class Named(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
-        return f"{self.name} / {self.name_en}"
+        """The name in the viewer's language: English when it is active, Chinese otherwise."""
+        return self.name_en if (get_language() or "").startswith("en") and self.name_en else self.name
 
 
 class PolicySettings(models.Model):

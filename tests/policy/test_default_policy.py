@@ -134,3 +134,13 @@ def test_letter_coach_phrases_include_the_articles_blame_phrases_and_precise_ter
     terms = set(LetterPhrase.objects.filter(kind="precise_term").values_list("phrase", flat=True))
     assert {"误操作", "不小心"} <= blame
     assert terms == {"工单编号", "举证责任", "复议程序"}
+
+
+def test_policy_rows_are_named_in_the_viewers_language():
+    from django.utils import translation
+
+    wechat = Platform.objects.get(code="wechat")
+    with translation.override("zh-hans"):
+        assert str(wechat) == "微信"
+    with translation.override("en"):
+        assert str(wechat) == "WeChat"
