@@ -114,12 +114,11 @@ def _retry_stuck(done: list[Advance], now: datetime) -> list[Advance]:
     ]
     if not stuck:
         return done
-    logger.error(
-        "clock sweep: tickets %s stay due after their batch; retrying later", [s.row.id for s in stuck]
-    )
+    stuck_ids = {item.row.id for item in stuck}
+    logger.error("clock sweep: tickets %s stay due after their batch; retrying later", sorted(stuck_ids))
     retry = now + STUCK_RETRY_DELAY
     return [
-        replace(item, row=replace(item.row, next_transition_at=retry)) if item in stuck else item
+        replace(item, row=replace(item.row, next_transition_at=retry)) if item.row.id in stuck_ids else item
         for item in done
     ]
 

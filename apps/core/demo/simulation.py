@@ -368,20 +368,17 @@ class Simulator:
             ended = ticket.decided_at or ended
             stage = world.stage_at(filed_at, ended)
             previous = world.stage_at(filed_at, ticket.submitted_at)
-            if previous is not None:
-                self._event(EventKind.STAGE_CHANGED, ticket.submitted_at, None, "", previous.code)
+            self._event(EventKind.STAGE_CHANGED, ticket.submitted_at, None, "", previous.code)
             for candidate in world.stages:
                 entered = filed_at + timedelta(hours=candidate.starts_at_hour)
                 if entered > ended:
                     break
                 story.stage_entries.append(StageEntry(ticket=ticket, stage=candidate, entered_at=entered))
-                if ticket.submitted_at < entered and previous is not None and candidate != previous:
+                if ticket.submitted_at < entered and candidate != previous:
                     self._event(EventKind.STAGE_CHANGED, entered, None, previous.code, candidate.code)
                     previous = candidate
             ticket.stage = stage
-            ticket.stage_entered_at = (
-                filed_at + timedelta(hours=stage.starts_at_hour) if stage is not None else None
-            )
+            ticket.stage_entered_at = filed_at + timedelta(hours=stage.starts_at_hour)
         story.events.sort(key=lambda e: (e.at, _EVENT_RANK.get(e.kind, 3)))
         ticket.version = len(story.events)
         return story

@@ -12,27 +12,39 @@ from apps.accounts.roles import AGENT, REQUESTER, SUPERVISOR
 from apps.core.demo.words import GIVEN_NAMES, SURNAMES
 from apps.core.errors import ApplicationError
 from apps.policy.models import AlternativeRoute, ComplaintType, Platform, PolicySettings, SpecialCase, Stage
+from apps.sla.aging import StageSpec, stage_for_age
+from apps.sla.calendar import WorkingCalendar
+from apps.sla.hours import ServiceWindow, received_at
+from apps.sla.policy import clock_policy_load
 
 BULK_BATCH_SIZE = 500
 
 
 @dataclass(frozen=True)
 class ServiceHours:
-    """The daily service window; a night submission is received at the next opening."""
+    """The clock's service window and calendar, plus the two look-backs the demo's story needs."""
 
-    tz: ZoneInfo
-    opens: time
-    closes: time
+    window: ServiceWindow
+    calendar: WorkingCalendar
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.window.tz
+
+    @property
+    def opens(self) -> time:
+        return self.window.opens
+
+    @property
+    def closes(self) -> time:
+        return self.window.closes
 
     def is_open(self, at: datetime) -> bool:
-        return self.opens <= at.astimezone(self.tz).time() < self.closes
+        return self.window.contains(at, self.calendar)
 
     def receipt(self, at: datetime) -> datetime:
-        if self.is_open(at):
-            return at
-        local = at.astimezone(self.tz)
-        day = local.date() if local.time() < self.opens else local.date() + timedelta(days=1)
-        return datetime.combine(day, self.opens, tzinfo=self.tz).astimezone(at.tzinfo)
+        """When the clock receives a submission made at `at` (the same rule, apps.sla.hours)."""
+        return received_at(at, self.window, self.calendar)
 
     def opening_on(self, at: datetime) -> datetime:
         """The opening on the local day of `at`."""
@@ -58,6 +70,7 @@ class World:
     special_cases: list[SpecialCase]
     routes: list[AlternativeRoute]
     groups: dict[str, Group]
+    stage_specs: tuple[StageSpec, ...] = ()
     users: dict[str, User] = field(default_factory=dict)
     profiles: list[AgentProfile] = field(default_factory=list)
     coverage: dict[int, tuple[set[int], set[int]]] = field(default_factory=dict)  # platform, type pks
@@ -66,15 +79,15 @@ class World:
     @classmethod
     def load(cls, *, now: datetime, rng: Random) -> "World":
         settings = PolicySettings.objects.get()
-        hours = ServiceHours(
-            ZoneInfo(settings.time_zone), settings.service_opens_at, settings.service_closes_at
-        )
+        clock_policy = clock_policy_load(today=now.date())
+        hours = ServiceHours(window=clock_policy.window, calendar=clock_policy.calendar)
         stages = list(Stage.objects.order_by("starts_at_hour"))
         platforms = list(Platform.objects.filter(is_active=True).order_by("order", "code"))
         if not stages or not platforms:
             raise ApplicationError("The policy has no stages or no active platform: run migrate first.")
         return cls(
             now=now, rng=rng, hours=hours, settings=settings, platforms=platforms,
+            stage_specs=clock_policy.stages,
             types=list(ComplaintType.objects.order_by("order", "code")),
             stages=stages,
             special_cases=list(SpecialCase.objects.prefetch_related("documents").order_by("order", "code")),
@@ -82,14 +95,10 @@ class World:
             groups={g.name: g for g in Group.objects.filter(name__in=[REQUESTER, AGENT, SUPERVISOR])},
         )
 
-    def stage_at(self, filed_at: datetime, at: datetime) -> Stage | None:
-        """The stage whose [starts_at_hour, ends_at_hour) holds the complaint's age at `at`."""
-        age_hours = (at - filed_at).total_seconds() / 3600
-        for stage in self.stages:
-            ends = stage.ends_at_hour
-            if stage.starts_at_hour <= age_hours and (ends is None or age_hours < ends):
-                return stage
-        return None
+    def stage_at(self, filed_at: datetime, at: datetime) -> Stage:
+        """The stage the clock puts a complaint filed at `filed_at` in at `at` (apps.sla.aging)."""
+        code = stage_for_age(self.stage_specs, at - filed_at).code
+        return next(stage for stage in self.stages if stage.code == code)
 
     def name(self) -> str:
         return self.rng.choice(SURNAMES) + self.rng.choice(GIVEN_NAMES)
