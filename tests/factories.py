@@ -83,3 +83,22 @@ class DraftFactory(TicketFactory):
     status = TicketStatus.DRAFT
     submitted_at = None
     received_at = None
+
+
+class RequesterFactory(UserFactory):
+    """A portal user: in the requester group, signed in by mobile number."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"requester{n}")
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
+
+    @factory.post_generation
+    def requester_group(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            from django.contrib.auth.models import Group
+
+            from apps.accounts.roles import REQUESTER
+
+            self.groups.add(Group.objects.get(name=REQUESTER))

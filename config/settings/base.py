@@ -43,6 +43,7 @@ LOCAL_APPS = [
     "apps.identity",
     "apps.evidence",
     "apps.sla",
+    "apps.intake",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
