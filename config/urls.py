@@ -3,7 +3,6 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 from apps.core.views import healthz
 
@@ -12,7 +11,10 @@ admin.site.site_title = _("Chehui")
 admin.site.index_title = _("Configuration and cases")
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", include("apps.portal.urls")),
+    path("account/", include("apps.accounts.urls")),
+    path("evidence/", include("apps.evidence.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("apps.sla.urls")),

@@ -8,8 +8,9 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import AgentProfile, Team, User
-from apps.core.masking import mask_phone
+from apps.accounts.models import AgentProfile, SmsChallenge, Team, User
+from apps.core.admin import ReadOnlyAdminMixin
+from apps.core.masking import mask_ip, mask_phone
 
 PROFILE_FIELDS = ("display_name", "phone", "preferred_language")
 
@@ -100,3 +101,31 @@ class AgentProfileAdmin(admin.ModelAdmin):
     ordering = ("user__username",)
     autocomplete_fields = ("user", "team")
     filter_horizontal = ("platforms", "complaint_types")
+
+
+@admin.register(SmsChallenge)
+class SmsChallengeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Codes sent for sign-in, to look into a complaint about SMS; the code itself is never shown."""
+
+    list_display = (
+        "created_at", "masked_phone", "purpose", "attempts", "consumed_at", "expires_at",
+        "phone_locked_until", "masked_ip",
+    )
+    list_filter = ("purpose", "created_at")
+    search_fields = ("=phone",)
+    search_help_text = _("A complete mobile number.")
+    ordering = ("-created_at",)
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    fields = readonly_fields = (
+        "masked_phone", "purpose", "created_at", "expires_at", "attempts", "consumed_at",
+        "phone_locked_until", "masked_ip",
+    )
+
+    @admin.display(description=_("mobile number"))
+    def masked_phone(self, obj: SmsChallenge) -> str:
+        return mask_phone(obj.phone)
+
+    @admin.display(description=_("IP address"))
+    def masked_ip(self, obj: SmsChallenge) -> str:
+        return mask_ip(obj.ip_address)

@@ -70,3 +70,40 @@ class AgentProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.team or '-'})"
+
+
+class SmsChallenge(models.Model):
+    """One verification code sent by SMS; only a keyed hash of the code is kept.
+
+    The rows are also the record the rate limits and the lock-out are computed from.
+    """
+
+    class Purpose(models.TextChoices):
+        SIGN_IN = "sign_in", _("sign-in")
+
+    phone = models.CharField(_("mobile number"), max_length=20)
+    code_hash = models.CharField(_("code hash"), max_length=64, editable=False)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices, default=Purpose.SIGN_IN)
+    created_at = models.DateTimeField(_("sent at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(
+        _("wrong tries"), default=0, help_text=_("Wrong codes entered against this challenge."),
+    )
+    consumed_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    phone_locked_until = models.DateTimeField(
+        _("number locked until"), null=True, blank=True,
+        help_text=_("Set when a wrong code here was one too many: the number may not sign in until then."),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("SMS code")
+        verbose_name_plural = _("SMS codes")
+        indexes = [
+            models.Index(fields=["phone", "created_at"], name="sms_phone_time_idx"),
+            models.Index(fields=["ip_address", "created_at"], name="sms_ip_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} #{self.pk}"

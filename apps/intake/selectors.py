@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.evidence.models import EvidenceFile
+from apps.intake.services import STEP_FIELDS
 from apps.policy.models import AlternativeRoute, DocumentRequirement, EvidenceTier, PolicySettings, Stage
 from apps.sla.aging import success_estimate
 from apps.sla.policy import stage_specs
-from apps.tickets.models import OPEN_STATUSES, TicketEvent, TicketStatus, WithdrawalTicket
+from apps.tickets.models import OPEN_STATUSES, EventKind, TicketEvent, TicketStatus, WithdrawalTicket
 
 FINAL_ROUTE_STATUSES = (TicketStatus.REFUSED, TicketStatus.EXPIRED, TicketStatus.ROUTED)
 
@@ -71,12 +72,28 @@ class TicketProgress:
     events: list[TicketEvent] = field(default_factory=list)
 
     @property
+    def timeline(self) -> list[tuple[datetime, str, str]]:
+        """Each event as (when, what, detail) in the reader's language."""
+        return [(event.occurred_at, event.get_kind_display(), event_detail(event)) for event in self.events]
+
+    @property
     def tiers_missing(self) -> list[EvidenceTier]:
         return [tier for tier, present in self.tiers if not present]
 
     @property
     def documents_missing(self) -> list[DocumentCheck]:
         return [check for check in self.documents if not check.present]
+
+
+def event_detail(event: TicketEvent) -> str:
+    """What an event changed, named for a person: the intake step, the new status, the new stage."""
+    if event.kind == EventKind.INTAKE_STEP and event.to_value in STEP_FIELDS:
+        return str(getattr(WithdrawalTicket._meta.get_field(event.to_value), "verbose_name", ""))
+    if event.kind in (EventKind.STATUS_CHANGED, EventKind.DECIDED, EventKind.SUBMITTED, EventKind.RECEIVED):
+        return str(TicketStatus(event.to_value).label) if event.to_value in TicketStatus.values else ""
+    if event.kind == EventKind.STAGE_CHANGED:
+        return event.to_value
+    return ""
 
 
 def ticket_estimate(

@@ -10,8 +10,8 @@ from django.utils.translation import gettext
 from apps.accounts.models import User
 from apps.core import clock
 from apps.core.errors import ApplicationError
-from apps.tickets.events import event_field_changed, event_row_corrected
-from apps.tickets.models import EventKind, WithdrawalTicket
+from apps.tickets.events import event_field_changed, event_row_corrected, event_status_changed
+from apps.tickets.models import EventKind, TicketStatus, WithdrawalTicket
 
 ASSIGNMENT_FIELDS = ("assignee", "team")
 STAFF_EDITABLE_FIELDS = (*ASSIGNMENT_FIELDS, "special_case")
@@ -78,11 +78,19 @@ def ticket_staff_edit(
         return ticket
 
     update_fields = [*changed, "version", "updated_at"]
+    old_status = ticket.status
     for name, (_old, new) in changed.items():
         setattr(ticket, name, new)
     if "assignee" in changed:
         ticket.assigned_at = clock.now() if ticket.assignee_id else None
         update_fields.append("assigned_at")
+        # Who holds the ticket decides whether it is with an agent or back in the queue.
+        if ticket.assignee_id is None and ticket.status == TicketStatus.ASSIGNED:
+            ticket.status = TicketStatus.RECEIVED
+            update_fields.append("status")
+        elif ticket.assignee_id is not None and ticket.status == TicketStatus.RECEIVED:
+            ticket.status = TicketStatus.ASSIGNED
+            update_fields.append("status")
     ticket.version += 1
     ticket.save(update_fields=update_fields)
 
@@ -90,6 +98,10 @@ def ticket_staff_edit(
         event_field_changed(
             ticket=ticket, kind=EventKind.ASSIGNED if name in ASSIGNMENT_FIELDS else EventKind.NOTE,
             field=name, old=old, new=new, actor=actor, actor_label=actor_label,
+        )
+    if ticket.status != old_status:
+        event_status_changed(
+            ticket=ticket, old=old_status, new=ticket.status, actor=actor, actor_label=actor_label
         )
     for correction in corrections:
         event_row_corrected(

@@ -44,11 +44,17 @@ LOCAL_APPS = [
     "apps.evidence",
     "apps.sla",
     "apps.intake",
+    "apps.portal",
+    "apps.casework",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:sign_in"
+# Where sign-in codes go: the development provider writes them to the log (console).
+SMS_PROVIDER = env.str("CHEHUI_SMS_PROVIDER", default="apps.accounts.sms.LogSmsProvider")
+# Who checks identities at intake step 3: the development provider decides from what is posted.
+IDENTITY_PROVIDER = env.str("CHEHUI_IDENTITY_PROVIDER", default="apps.identity.providers.DevelopmentProvider")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -26,4 +26,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# No default: the development provider writes sign-in codes to the log, which must be a choice.
+SMS_PROVIDER = env.str("CHEHUI_SMS_PROVIDER")
+# No default either: the development identity provider passes whoever says "pass".
+IDENTITY_PROVIDER = env.str("CHEHUI_IDENTITY_PROVIDER")
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -72,6 +72,8 @@ def _production_env(**extra: str) -> dict[str, str]:
         DJANGO_ALLOWED_HOSTS="chehui.example.com",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/chehui",
         REDIS_URL="redis://127.0.0.1:6379/3",
+        CHEHUI_SMS_PROVIDER="apps.accounts.sms.LogSmsProvider",
+        CHEHUI_IDENTITY_PROVIDER="apps.identity.providers.DevelopmentProvider",
         **extra,
     )
 
@@ -85,7 +87,8 @@ def test_production_passes_the_deploy_check_without_warnings():
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"]
+    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CHEHUI_SMS_PROVIDER",
+                "CHEHUI_IDENTITY_PROVIDER"]
 )
 def test_production_refuses_to_start_without_each_required_setting(missing):
     env = _production_env()
@@ -99,7 +102,11 @@ def test_production_refuses_to_start_without_each_required_setting(missing):
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose is not installed")
 def test_docker_compose_file_is_valid_and_demands_its_secrets():
     compose = ["docker-compose", "-f", str(ROOT / "docker-compose.yml"), "config"]
-    with_secrets = _clean_env(DJANGO_SECRET_KEY="x", POSTGRES_PASSWORD="y", FLOWER_BASIC_AUTH="a:b")
+    with_secrets = _clean_env(
+        DJANGO_SECRET_KEY="x", POSTGRES_PASSWORD="y", FLOWER_BASIC_AUTH="a:b",
+        CHEHUI_SMS_PROVIDER="apps.accounts.sms.LogSmsProvider",
+        CHEHUI_IDENTITY_PROVIDER="apps.identity.providers.DevelopmentProvider",
+    )
     ok = subprocess.run([*compose, "-q"], env=with_secrets, capture_output=True, text=True, check=False)
     assert ok.returncode == 0, ok.stderr
     services = subprocess.run(

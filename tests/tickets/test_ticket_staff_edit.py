@@ -37,7 +37,10 @@ def frozen_now(monkeypatch):
 
 
 def events_of(ticket: WithdrawalTicket) -> list[TicketEvent]:
-    return list(TicketEvent.objects.filter(ticket=ticket).order_by("id"))
+    """The events of the fields changed (a status change that follows an assignment is left out)."""
+    return list(
+        TicketEvent.objects.filter(ticket=ticket).exclude(kind=EventKind.STATUS_CHANGED).order_by("id")
+    )
 
 
 def test_a_change_raises_the_version_and_records_one_event_per_field(supervisor, frozen_now):
@@ -74,7 +77,7 @@ def test_a_reassignment_records_the_agent_it_came_from(supervisor):
 
     ticket_staff_edit(ticket_id=ticket.pk, expected_version=1, changes={"assignee": second}, actor=supervisor)
 
-    event = TicketEvent.objects.get(ticket=ticket)
+    event = TicketEvent.objects.get(ticket=ticket, kind=EventKind.ASSIGNED)
     assert (event.from_value, event.to_value) == ("李客服", "张客服")
     assert (event.data["from_id"], event.data["to_id"]) == (first.pk, second.pk)
 
@@ -215,3 +218,25 @@ def test_the_lock_refuses_a_page_that_did_not_say_its_version():
     ticket = TicketFactory()
     with transaction.atomic(), pytest.raises(ApplicationError, match="changed since you opened it"):
         ticket_lock_at_version(ticket_id=ticket.pk, expected_version=None)
+
+
+def test_taking_the_agent_off_an_assigned_ticket_puts_it_back_in_the_queue(supervisor):
+    ticket = TicketFactory(status="assigned", assignee=UserFactory(), assigned_at=NOW)
+
+    ticket_staff_edit(ticket_id=ticket.pk, expected_version=1, changes={"assignee": None}, actor=supervisor)
+
+    ticket.refresh_from_db()
+    assert ticket.status == "received"
+    change = TicketEvent.objects.get(ticket=ticket, kind=EventKind.STATUS_CHANGED)
+    assert (change.from_value, change.to_value) == ("assigned", "received")
+
+
+def test_giving_a_received_ticket_an_agent_puts_it_with_them(supervisor):
+    ticket = TicketFactory(status="received")
+
+    ticket_staff_edit(
+        ticket_id=ticket.pk, expected_version=1, changes={"assignee": UserFactory()}, actor=supervisor
+    )
+
+    ticket.refresh_from_db()
+    assert ticket.status == "assigned"

@@ -1,0 +1,121 @@
+"""What every workspace action shares: locking the ticket at a version, and who may act on it."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext
+
+from apps.accounts.models import AgentProfile, User
+from apps.core.errors import ApplicationError
+from apps.policy.models import Stage
+from apps.sla.aging import StageSpec, stage_for_age
+from apps.sla.policy import stage_specs
+from apps.tickets.models import QUEUE_STATUSES, TicketStatus, WithdrawalTicket
+from apps.tickets.services import ticket_lock_at_version
+
+WORK_PERMISSION = "tickets.work_tickets"
+SUPERVISE_PERMISSION = "tickets.supervise_tickets"
+REVEAL_PERMISSION = "tickets.reveal_personal_data"
+# Tickets an agent holds that count toward their load (and their most open tickets at once).
+LOAD_STATUSES = QUEUE_STATUSES
+
+
+def ticket_state(ticket: WithdrawalTicket) -> dict[str, Any]:
+    """The ticket as it is now, for a person whose page showed an older version."""
+    return {
+        "version": ticket.version,
+        "status": ticket.status,
+        "status_label": str(TicketStatus(ticket.status).label),
+        "assignee_id": ticket.assignee_id,
+        "assignee": str(ticket.assignee) if ticket.assignee_id else "",
+        "decided_at": ticket.decided_at.isoformat() if ticket.decided_at else None,
+        "decision_reason": ticket.decision_reason,
+        "updated_at": ticket.updated_at.isoformat() if ticket.updated_at else None,
+    }
+
+
+def _locking() -> QuerySet[WithdrawalTicket]:
+    return WithdrawalTicket.objects.select_for_update(of=("self",)).select_related("assignee")
+
+
+def ticket_lock(*, ticket_id: int, expected_version: int | None) -> WithdrawalTicket:
+    """Lock the ticket until the transaction ends; refuse it as stale if it moved past `expected_version`.
+
+    None skips the version check (a job, or a caller with no page). The check itself is the one of
+    tickets.services.ticket_lock_at_version; the refusal here says what the ticket is now, so the
+    page can show it next to what the person typed.
+    """
+    try:
+        if expected_version is None:
+            return _locking().get(pk=ticket_id)
+        return ticket_lock_at_version(ticket_id=ticket_id, expected_version=expected_version)
+    except WithdrawalTicket.DoesNotExist:
+        raise ApplicationError(gettext("There is no such ticket."), extra={"code": "not_found"}) from None
+    except ApplicationError as error:
+        if error.extra.get("code") != "stale_version":
+            raise
+        current = _locking().get(pk=ticket_id)  # already locked by this transaction
+        raise ApplicationError(
+            gettext("This ticket changed while you were looking."),
+            extra={"code": "stale", "version": current.version, "state": ticket_state(current)},
+        ) from error
+
+
+def refuse(message: str, code: str, **extra: Any) -> ApplicationError:
+    return ApplicationError(message, extra={"code": code, **extra})
+
+
+def require_status(ticket: WithdrawalTicket, allowed: tuple[str, ...], message: str) -> None:
+    """Refuse unless the ticket is in one of the `allowed` statuses; say what it is now."""
+    if ticket.status not in allowed:
+        raise refuse(
+            message % {"status": TicketStatus(ticket.status).label},
+            "wrong_status",
+            status=ticket.status,
+            allowed=list(allowed),
+        )
+
+
+def require_worker(user: User) -> None:
+    if not (user.is_active and user.has_perm(WORK_PERMISSION)):
+        raise refuse(gettext("Only agents can work on tickets."), "forbidden")
+
+
+def require_supervisor(user: User, message: str) -> None:
+    if not (user.is_active and user.has_perm(SUPERVISE_PERMISSION)):
+        raise refuse(message, "forbidden")
+
+
+def require_handler(ticket: WithdrawalTicket, user: User) -> None:
+    """Refuse unless `user` holds the ticket, or supervises (a supervisor may act on any ticket)."""
+    require_worker(user)
+    if ticket.assignee_id == user.pk or user.has_perm(SUPERVISE_PERMISSION):
+        return
+    if ticket.assignee_id is None:
+        raise refuse(gettext("Claim this ticket before working on it."), "not_assignee")
+    raise refuse(
+        gettext("This ticket is with %(agent)s; only they or a supervisor can act on it.")
+        % {"agent": ticket.assignee},
+        "not_assignee",
+        assignee_id=ticket.assignee_id,
+    )
+
+
+def agent_profile(user: User) -> AgentProfile | None:
+    return AgentProfile.objects.filter(user=user).select_related("team").first()
+
+
+def agent_open_tickets(user: User) -> int:
+    return WithdrawalTicket.objects.filter(assignee=user, status__in=LOAD_STATUSES).count()
+
+
+def complaint_stage(ticket: WithdrawalTicket, now: datetime) -> Stage | None:
+    """The stage the ticket's complaint is in at `now`, by its age (the sweep may not have moved it yet)."""
+    if ticket.complaint_filed_at is None:
+        return ticket.stage
+    specs: tuple[StageSpec, ...] = stage_specs()
+    if not specs:
+        return ticket.stage
+    spec = stage_for_age(specs, now - ticket.complaint_filed_at)
+    return Stage.objects.get(code=spec.code)

@@ -1,0 +1,121 @@
+"""Forms of the requester portal: they parse input; the intake services decide."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.errors import ApplicationError
+from apps.policy.models import ComplaintType, EvidenceTier, Platform, SpecialCase
+from apps.sla.selectors import localized
+
+
+class LocalizedChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return localized(obj, "name")
+
+
+def apply_error(form: forms.Form, error: ApplicationError) -> None:
+    """Show an ApplicationError next to the fields it names, or above the form."""
+    fields = dict(error.extra.get("fields") or {})
+    if error.extra.get("field") and not fields:
+        fields[error.extra["field"]] = [error.message]
+    placed = False
+    for name, messages in fields.items():
+        if name in form.fields:
+            for message in messages:
+                form.add_error(name, message)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+
+
+class PlatformForm(forms.Form):
+    platform = LocalizedChoiceField(
+        label=_("Platform where you filed the complaint"),
+        queryset=Platform.objects.filter(is_active=True),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    complaint_type = LocalizedChoiceField(
+        label=_("What was the complaint about?"),
+        queryset=ComplaintType.objects.all(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text=_("We check it against the complaint itself at the next step."),
+    )
+    special_case = LocalizedChoiceField(
+        label=_("Does one of these apply? (optional)"),
+        queryset=SpecialCase.objects.all(),
+        required=False,
+        empty_label=_("None of these"),
+        help_text=_("A special case needs its own documents before the request can be decided."),
+    )
+
+
+class ComplaintNumberForm(forms.Form):
+    number = forms.CharField(
+        label=_("Complaint number"),
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+
+class LetterForm(forms.Form):
+    complaint_time = forms.DateTimeField(
+        label=_("When did you file the complaint? (to the minute)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": 60}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    respondent = forms.CharField(
+        label=_("Who did you complain about?"), max_length=200, required=False,
+        help_text=_("The person, shop or account named in the complaint."),
+    )
+    reason = forms.CharField(
+        label=_("Why do you want to withdraw it?"), max_length=2000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    body = forms.CharField(
+        label=_("Your letter"), max_length=5000, required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Problem, request, remedy: say what happened, ask for the withdrawal, offer a remedy."),
+    )
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (PDF, or a Word document for pictures)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,application/pdf,"
+                                               "application/vnd.openxmlformats-officedocument."
+                                               "wordprocessingml.document"}),
+    )
+    tier = LocalizedChoiceField(
+        label=_("What kind of evidence is it?"),
+        queryset=EvidenceTier.objects.all(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    document = forms.ChoiceField(label=_("Is it one of the required documents?"), required=False)
+
+    def __init__(self, *args: Any, documents: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.documents = {str(doc.pk): doc for doc in documents or []}
+        field = self.fields["document"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101  (declared above)
+        field.choices = [("", _("No, other evidence"))] + [
+            (key, localized(doc, "name")) for key, doc in self.documents.items()
+        ]
+
+    def clean_document(self) -> Any:
+        value = self.cleaned_data.get("document")
+        return self.documents.get(value) if value else None
+
+
+class CoolOffForm(forms.Form):
+    platform = LocalizedChoiceField(
+        label=_("Platform"), queryset=Platform.objects.filter(is_active=True), empty_label=None
+    )
+    number = forms.CharField(label=_("Complaint number"), max_length=64)

@@ -1,0 +1,59 @@
+"""Template filters of the portal: bilingual policy text, durations and percentages people read."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.sla.selectors import localized
+
+register = template.Library()
+
+
+@register.filter
+def loc(obj: Any, field: str) -> str:
+    """The policy row's text in the active language: {{ platform|loc:"name" }}."""
+    return localized(obj, field) if obj is not None else ""
+
+
+@register.filter
+def duration(value: timedelta | None) -> str:
+    """A time span as days, hours and minutes: "2 d 3 h", "3 h 12 min", "8 min"."""
+    if value is None:
+        return ""
+    minutes = max(int(value.total_seconds() // 60), 0)
+    days, rest = divmod(minutes, 60 * 24)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return _("%(d)s d %(h)s h") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)s h %(m)s min") % {"h": hours, "m": mins}
+    return _("%(m)s min") % {"m": mins}
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value * 100:.0f}%"
+
+
+@register.filter
+def percent_width(value: float | None) -> str:
+    """A 0..1 figure as a CSS width, for meters."""
+    return f"{max(0.0, min(1.0, value or 0.0)) * 100:.1f}%"
+
+
+@register.filter
+def local_time(value: datetime | None) -> str:
+    """A moment in the site's time zone, to the minute."""
+    if value is None:
+        return ""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+@register.filter
+def iso(value: datetime | None) -> str:
+    return value.isoformat() if value else ""

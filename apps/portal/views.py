@@ -1,0 +1,364 @@
+"""The requester portal: landing, the five-step wizard, my tickets, and the cooling-off lane.
+
+Views parse input, call one intake service or selector and render; the rules live in apps.intake.
+"""
+
+from datetime import timedelta
+from typing import Any, cast
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.models import User
+from apps.core import clock
+from apps.core.errors import ApplicationError
+from apps.evidence.services import evidence_upload
+from apps.intake import services as intake
+from apps.intake.selectors import intake_step, requester_tickets, ticket_estimate, ticket_progress
+from apps.policy.models import AlternativeRoute, ComplaintType, EvidenceTier, PolicySettings
+from apps.portal.access import own_ticket, requester_required
+from apps.portal.forms import (
+    ComplaintNumberForm,
+    CoolOffForm,
+    EvidenceForm,
+    LetterForm,
+    PlatformForm,
+    apply_error,
+)
+from apps.portal.identity_step import identity_step
+from apps.sla.policy import stage_specs
+from apps.sla.selectors import clock_preview
+from apps.tickets.letter_coach_messages import findings_render
+from apps.tickets.letters import letter_check, letter_save
+from apps.tickets.models import Letter, TicketStatus, WithdrawalTicket
+
+STEP_URLS = {1: "portal:step_platform", 2: "portal:step_complaint", 3: "portal:step_identity",
+             4: "portal:step_letter", 5: "portal:step_submit"}
+
+
+def _step_redirect(ticket: WithdrawalTicket) -> HttpResponse:
+    if ticket.status != TicketStatus.DRAFT:
+        return redirect("portal:ticket_detail", reference=ticket.reference)
+    return redirect(STEP_URLS[intake_step(ticket)], reference=ticket.reference)
+
+
+def _wizard(request: HttpRequest, ticket: WithdrawalTicket | None, step: int, template: str,
+            context: dict[str, Any]) -> HttpResponse:
+    status = context.pop("status", 200)
+    reached = intake_step(ticket) if ticket is not None else 1
+    names = (_("Platform"), _("Complaint"), _("Identity"), _("Letter"), _("Submit"))
+    steps = [
+        {
+            "number": n, "name": name, "done": n < reached and n != step, "current": n == step,
+            "url": reverse(STEP_URLS[n], args=[ticket.reference]) if ticket and n <= reached else "",
+        }
+        for n, name in enumerate(names, start=1)
+    ]
+    context = {"ticket": ticket, "step": step, "steps": steps, **context}
+    return render(request, template, context, status=status)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """What Chehui does, the two lanes, and the requester's drafts to resume."""
+    drafts: list[WithdrawalTicket] = []
+    if request.user.is_authenticated and request.user.has_perm("tickets.request_withdrawal"):
+        drafts = list(
+            WithdrawalTicket.objects.filter(requester=request.user, status=TicketStatus.DRAFT)
+            .select_related("platform").order_by("-updated_at")[:5]
+        )
+    return render(request, "portal/home.html", {
+        "drafts": drafts, "settings": PolicySettings.objects.get(),
+    })
+
+
+@requester_required
+def withdraw_start(request: HttpRequest) -> HttpResponse:
+    """Step 1 of a new request: platform, category, special case."""
+    form = PlatformForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = intake.intake_start(
+                requester=request.user,  # type: ignore[arg-type]
+                platform=form.cleaned_data["platform"],
+                complaint_type=form.cleaned_data["complaint_type"],
+                special_case=form.cleaned_data["special_case"],
+            )
+        except ApplicationError as error:
+            apply_error(form, error)
+        else:
+            return _step_redirect(ticket)
+    return _wizard(request, None, 1, "portal/step_platform.html", {"form": form})
+
+
+@requester_required
+def step_platform(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = own_ticket(request, reference)
+    if ticket.status != TicketStatus.DRAFT:
+        return _step_redirect(ticket)
+    initial = {"platform": ticket.platform, "complaint_type": ticket.complaint_type,
+               "special_case": ticket.special_case}
+    form = PlatformForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = intake.intake_start(
+                requester=request.user,  # type: ignore[arg-type]
+                platform=form.cleaned_data["platform"],
+                complaint_type=form.cleaned_data["complaint_type"],
+                special_case=form.cleaned_data["special_case"],
+                ticket_id=ticket.pk,
+            )
+        except ApplicationError as error:
+            apply_error(form, error)
+        else:
+            return _step_redirect(ticket)
+    return _wizard(request, ticket, 1, "portal/step_platform.html", {"form": form})
+
+
+@requester_required
+def step_complaint(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = own_ticket(request, reference)
+    if ticket.status != TicketStatus.DRAFT or ticket.entry_completed_at is None:
+        return _step_redirect(ticket)
+    form = ComplaintNumberForm(
+        request.POST or None, initial={"number": ticket.complaint.number if ticket.complaint else ""}
+    )
+    cooling_off: timedelta | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = intake.intake_complaint_confirm(
+                ticket_id=ticket.pk, requester=request.user,  # type: ignore[arg-type]
+                number=form.cleaned_data["number"],
+            )
+        except ApplicationError as error:
+            apply_error(form, error)
+        else:
+            if ticket.status == TicketStatus.REFUSED:
+                return redirect("portal:ticket_detail", reference=ticket.reference)
+            complaint = ticket.complaint
+            if complaint is not None and complaint.complainant_id == request.user.pk:
+                cooling_off = intake.cooling_off_window(complaint=complaint, now=clock.now())
+            if cooling_off is None:
+                return _step_redirect(ticket)
+    return _wizard(request, ticket, 2, "portal/step_complaint.html", {
+        "form": form, "cooling_off": cooling_off,
+        "routes": AlternativeRoute.objects.all(),
+    })
+
+
+@requester_required
+def step_identity(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = own_ticket(request, reference)
+    if ticket.status != TicketStatus.DRAFT or ticket.complaint_number_completed_at is None:
+        return _step_redirect(ticket)
+    return identity_step(request, ticket, _wizard, _step_redirect)
+
+
+def _letter_context(request: HttpRequest, ticket: WithdrawalTicket, form: LetterForm,
+                    evidence_form: EvidenceForm | None = None) -> dict[str, Any]:
+    progress = ticket_progress(ticket=ticket, now=clock.now())
+    letter = Letter.objects.filter(ticket=ticket).first()
+    return {
+        "form": form,
+        "letter": letter,
+        "findings": findings_render(letter.coach_findings) if letter is not None else [],
+        "progress": progress,
+        "evidence_form": evidence_form or EvidenceForm(documents=[c.document for c in progress.documents]),
+        "files": ticket.evidence_files.select_related("tier", "document").all(),
+        "max_mb": PolicySettings.objects.get().max_evidence_bytes // (1024 * 1024),
+    }
+
+
+def _letter_initial(ticket: WithdrawalTicket) -> dict[str, Any]:
+    """The saved letter, or the respondent from the complaint for a first draft."""
+    letter = Letter.objects.filter(ticket=ticket).first()
+    if letter is not None:
+        return {"complaint_time": letter.complaint_time, "respondent": letter.respondent,
+                "reason": letter.reason, "body": letter.body}
+    return {"respondent": ticket.complaint.respondent} if ticket.complaint is not None else {}
+
+
+@requester_required
+def step_letter(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = own_ticket(request, reference)
+    if ticket.status != TicketStatus.DRAFT or ticket.identity_verified_at is None:
+        return _step_redirect(ticket)
+    form = LetterForm(request.POST or None, initial=_letter_initial(ticket))
+    if request.method == "POST" and form.is_valid():
+        try:
+            letter_save(ticket=ticket, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ApplicationError as error:
+            apply_error(form, error)
+            context = _letter_context(request, ticket, form)
+            return _wizard(request, ticket, 4, "portal/step_letter.html", context)
+        if "continue" in request.POST:
+            try:
+                ticket = intake.intake_letter_complete(ticket_id=ticket.pk, requester=request.user)  # type: ignore[arg-type]
+            except ApplicationError as error:
+                apply_error(form, error)
+            else:
+                return _step_redirect(ticket)
+        else:
+            messages.success(request, _("Your letter is saved."))
+            return redirect("portal:step_letter", reference=ticket.reference)
+    return _wizard(request, ticket, 4, "portal/step_letter.html", _letter_context(request, ticket, form))
+
+
+@requester_required
+@require_POST
+def letter_live_check(request: HttpRequest, reference: str) -> HttpResponse:
+    """The coach's findings on the draft as it is typed (JSON); nothing is saved."""
+    own_ticket(request, reference)
+    form = LetterForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    try:
+        report = letter_check(
+            complaint_time=data.get("complaint_time"), respondent=data.get("respondent") or "",
+            reason=data.get("reason") or "", body=data.get("body") or "",
+        )
+    except ApplicationError as error:
+        return JsonResponse({"message": error.message, "extra": error.extra}, status=400)
+    return JsonResponse({"score": report.score, "findings": findings_render(report.findings)})
+
+
+@requester_required
+@require_POST
+def evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = own_ticket(request, reference)
+    progress = ticket_progress(ticket=ticket, now=clock.now())
+    form = EvidenceForm(request.POST, request.FILES, documents=[c.document for c in progress.documents])
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            evidence_upload(
+                ticket=ticket, uploaded_by=cast(User, request.user), file=upload, original_name=upload.name,
+                tier=form.cleaned_data["tier"], document=form.cleaned_data["document"],
+            )
+        except ApplicationError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, _("“%(name)s” is attached.") % {"name": upload.name})
+            return redirect(_back_to(ticket))
+    if ticket.status != TicketStatus.DRAFT:
+        return _detail(request, ticket, evidence_form=form, status=400)
+    letter_form = LetterForm(initial=_letter_initial(ticket))
+    context = {**_letter_context(request, ticket, letter_form, form), "status": 400}
+    return _wizard(request, ticket, 4, "portal/step_letter.html", context)
+
+
+def _back_to(ticket: WithdrawalTicket) -> str:
+    if ticket.status == TicketStatus.DRAFT:
+        return reverse("portal:step_letter", kwargs={"reference": ticket.reference})
+    return reverse("portal:ticket_detail", kwargs={"reference": ticket.reference}) + "#evidence"
+
+
+@requester_required
+def step_submit(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = own_ticket(request, reference)
+    if ticket.status != TicketStatus.DRAFT or ticket.letter_completed_at is None:
+        return _step_redirect(ticket)
+    error = None
+    if request.method == "POST":
+        try:
+            ticket = intake.intake_submit(ticket_id=ticket.pk, requester=request.user)  # type: ignore[arg-type]
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            return redirect(reverse("portal:ticket_detail", args=[ticket.reference]) + "?sent=1")
+    now = clock.now()
+    complaint, kind = ticket.complaint, ticket.complaint_type
+    if complaint is None or kind is None:  # only a draft past step 2 gets here
+        return _step_redirect(ticket)
+    preview = clock_preview(
+        platform_code=ticket.platform.code, complaint_type_code=kind.code,
+        complaint_filed_at=complaint.filed_at, submitted_at=now,
+    )
+    return _wizard(request, ticket, 5, "portal/step_submit.html", {
+        "preview": preview, "error": error, "progress": ticket_progress(ticket=ticket, now=now),
+        "letter": Letter.objects.filter(ticket=ticket).first(),
+    })
+
+
+@requester_required
+@require_POST
+def draft_abandon(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = own_ticket(request, reference)
+    try:
+        intake.intake_abandon(ticket_id=ticket.pk, requester=request.user)  # type: ignore[arg-type]
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The draft is deleted."))
+    return redirect("portal:my_tickets")
+
+
+@requester_required
+def my_tickets(request: HttpRequest) -> HttpResponse:
+    """Each of the requester's tickets: status, stage, estimate, time left."""
+    now = clock.now()
+    tickets = list(requester_tickets(requester=request.user))  # type: ignore[arg-type]
+    specs = stage_specs()
+    tiers_total = EvidenceTier.objects.count()
+    multiplier = float(PolicySettings.objects.get().complete_chain_odds_multiplier)
+    rows = [
+        {
+            "ticket": ticket,
+            "step": intake_step(ticket) if ticket.status == TicketStatus.DRAFT else None,
+            "estimate": ticket_estimate(ticket=ticket, now=now, tiers_present=ticket.tiers_present,  # type: ignore[attr-defined]
+                                        tiers_total=tiers_total, multiplier=multiplier, specs=specs),
+            "stage_left": (ticket.stage_ends_at - now) if ticket.stage_ends_at and ticket.is_open
+            and ticket.stage_ends_at > now else None,
+        }
+        for ticket in tickets
+    ]
+    return render(request, "portal/my_tickets.html", {"rows": rows, "now": now})
+
+
+def _detail(request: HttpRequest, ticket: WithdrawalTicket, *, evidence_form: EvidenceForm | None = None,
+            status: int = 200) -> HttpResponse:
+    now = clock.now()
+    progress = ticket_progress(ticket=ticket, now=now)
+    return render(request, "portal/ticket_detail.html", {
+        "ticket": ticket, "progress": progress, "now": now, "sent": request.GET.get("sent") == "1",
+        "letter": Letter.objects.filter(ticket=ticket).first(),
+        "files": ticket.evidence_files.select_related("tier", "document").all(),
+        "evidence_form": evidence_form or EvidenceForm(documents=[c.document for c in progress.documents]),
+        "accepts_evidence": ticket.status in (TicketStatus.RECEIVED, TicketStatus.ASSIGNED,
+                                              TicketStatus.WAITING_ON_REQUESTER, TicketStatus.SUBMITTED),
+        "settings": PolicySettings.objects.get(),
+        "max_mb": PolicySettings.objects.get().max_evidence_bytes // (1024 * 1024),
+    }, status=status)
+
+
+@requester_required
+def ticket_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = own_ticket(request, reference)
+    if ticket.status == TicketStatus.DRAFT:
+        return _step_redirect(ticket)
+    return _detail(request, ticket)
+
+
+@requester_required
+def cool_off(request: HttpRequest) -> HttpResponse:
+    """The cooling-off lane: cancel one's own fresh low-risk complaint in one step."""
+    form = CoolOffForm(request.POST or request.GET or None)
+    done = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = intake.complaint_cool_off_cancel(
+                platform=form.cleaned_data["platform"], number=form.cleaned_data["number"],
+                requester=request.user,  # type: ignore[arg-type]
+                draft_id=int(request.POST["draft"]) if request.POST.get("draft", "").isdigit() else None,
+            )
+        except ApplicationError as error:
+            apply_error(form, error)
+    settings = PolicySettings.objects.get()
+    return render(request, "portal/cool_off.html", {
+        "form": form, "done": done, "minutes": settings.cooling_off_minutes,
+        "low_risk_types": ComplaintType.objects.filter(low_risk=True),
+    })
+
