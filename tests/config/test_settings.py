@@ -87,8 +87,11 @@ def test_production_passes_the_deploy_check_without_warnings():
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CHEHUI_SMS_PROVIDER",
-                "CHEHUI_IDENTITY_PROVIDER"]
+    "missing",
+    [
+        "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL",
+        "CHEHUI_SMS_PROVIDER", "CHEHUI_IDENTITY_PROVIDER",
+    ],
 )
 def test_production_refuses_to_start_without_each_required_setting(missing):
     env = _production_env()
