@@ -17,5 +17,6 @@ urlpatterns = [
     path("tickets/", views.my_tickets, name="my_tickets"),
     path("tickets/<str:reference>/", views.ticket_detail, name="ticket_detail"),
     path("tickets/<str:reference>/evidence/", views.evidence_add, name="evidence_add"),
+    path("tickets/<str:reference>/reply/", views.ticket_reply, name="ticket_reply"),
     path("cancel/", views.cool_off, name="cool_off"),
 ]

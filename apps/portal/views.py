@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import User
+from apps.casework.services import ticket_requester_replied
 from apps.core import clock
 from apps.core.errors import ApplicationError
 from apps.evidence.services import evidence_upload
@@ -34,7 +35,7 @@ from apps.sla.policy import stage_specs
 from apps.sla.selectors import clock_preview
 from apps.tickets.letter_coach_messages import findings_render
 from apps.tickets.letters import letter_check, letter_save
-from apps.tickets.models import Letter, TicketStatus, WithdrawalTicket
+from apps.tickets.models import EventKind, Letter, TicketEvent, TicketStatus, WithdrawalTicket
 
 STEP_URLS = {1: "portal:step_platform", 2: "portal:step_complaint", 3: "portal:step_identity",
              4: "portal:step_letter", 5: "portal:step_submit"}
@@ -330,8 +331,27 @@ def _detail(request: HttpRequest, ticket: WithdrawalTicket, *, evidence_form: Ev
         "accepts_evidence": ticket.status in (TicketStatus.RECEIVED, TicketStatus.ASSIGNED,
                                               TicketStatus.WAITING_ON_REQUESTER, TicketStatus.SUBMITTED),
         "settings": PolicySettings.objects.get(),
+        "asked": (
+            TicketEvent.objects.filter(ticket=ticket, kind=EventKind.EVIDENCE_REQUESTED)
+            .order_by("-occurred_at").values_list("data__message", flat=True).first()
+            if ticket.status == TicketStatus.WAITING_ON_REQUESTER else None
+        ),
         "max_mb": PolicySettings.objects.get().max_evidence_bytes // (1024 * 1024),
     }, status=status)
+
+
+@requester_required
+@require_POST
+def ticket_reply(request: HttpRequest, reference: str) -> HttpResponse:
+    """The requester has added what the agent asked for: the ticket goes back to the agent."""
+    ticket = own_ticket(request, reference)
+    try:
+        ticket_requester_replied(ticket_id=ticket.pk, requester=cast(User, request.user))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you: your ticket is back with customer service."))
+    return redirect("portal:ticket_detail", reference=ticket.reference)
 
 
 @requester_required

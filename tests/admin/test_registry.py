@@ -9,7 +9,9 @@ from tests.factories import TicketFactory
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("accounts", "policy", "complaints", "tickets", "identity", "evidence", "casework")
+PROJECT_APPS = (
+    "accounts", "policy", "complaints", "tickets", "identity", "evidence", "casework", "integrations",
+)
 PROJECT_MODELS = [
     model for label in PROJECT_APPS for model in apps.get_app_config(label).get_models()
 ]

@@ -23,8 +23,11 @@ DESKTOP = {"width": 1366, "height": 900}
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+@pytest.fixture
+def browser(transactional_db) -> Iterator[object]:
+    """A fresh Chromium per test. Playwright runs an event loop in this thread; stopping it at the
+    end of each test gives the thread back its own database connection state (Django keeps its
+    connections per context, and Playwright's loop switches contexts)."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.casework.conftest import now  # noqa: F401  (fixture re-export)
 from tests.factories import RequesterFactory
 from tests.intake.conftest import FrozenClock, frozen  # noqa: F401  (fixture re-export)
 

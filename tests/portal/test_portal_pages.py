@@ -200,3 +200,19 @@ def test_wechat_identity_face_then_sms_code_moves_on_to_the_letter(signed_in, re
 
     assert done["Location"] == reverse("portal:step_letter", args=[ticket.reference])
     assert WithdrawalTicket.objects.get(pk=ticket.pk).identity_verified_at is not None
+
+
+def test_a_requester_answers_a_request_for_evidence(signed_in, requester, now):
+    from apps.casework.services import ticket_claim, ticket_evidence_request
+    from tests.casework.conftest import agent_with, received_ticket
+
+    agent = agent_with()
+    ticket = received_ticket(requester=requester)
+    ticket_claim(ticket_id=ticket.pk, agent=agent)
+    ticket_evidence_request(ticket_id=ticket.pk, agent=agent, message="请补充和解协议")
+
+    page = signed_in.get(reverse("portal:ticket_detail", args=[ticket.reference]))
+    assert "请补充和解协议" in page.content.decode()
+    signed_in.post(reverse("portal:ticket_reply", args=[ticket.reference]))
+
+    assert WithdrawalTicket.objects.get(pk=ticket.pk).status == TicketStatus.ASSIGNED

@@ -57,3 +57,17 @@ def local_time(value: datetime | None) -> str:
 @register.filter
 def iso(value: datetime | None) -> str:
     return value.isoformat() if value else ""
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any], key: Any) -> Any:
+    """A dictionary's value in a template: {{ labels|get_item:tab }}."""
+    return mapping.get(key, "") if mapping else ""
+
+
+@register.filter
+def percent1(value: float | None) -> str:
+    """A small 0..1 figure as a percentage with one decimal: 0.0736 → 7.4%."""
+    if value is None:
+        return ""
+    return f"{value * 100:.1f}%"

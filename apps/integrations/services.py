@@ -1,0 +1,169 @@
+"""Writes of the integration layer: API keys and webhook subscriptions."""
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.core import clock
+from apps.core.errors import ApplicationError
+from apps.integrations import conf, keys
+from apps.integrations.models import ApiKey, Integration, WebhookSubscription
+from apps.integrations.scopes import Scope
+from apps.tickets.models import EventKind
+
+logger = logging.getLogger(__name__)
+PREFIX_ATTEMPTS = 5
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _text(secret: str | bytes) -> str:
+    return secret.decode() if isinstance(secret, bytes) else secret
+
+
+def server_secrets() -> list[str]:
+    """The current secret key first, then the fallbacks still accepted during a rotation."""
+    return [_text(settings.SECRET_KEY), *(_text(s) for s in getattr(settings, "SECRET_KEY_FALLBACKS", []))]
+
+
+def _scopes_clean(scopes: Iterable[str]) -> list[str]:
+    chosen = list(dict.fromkeys(scopes))
+    unknown = [scope for scope in chosen if scope not in Scope.values]
+    if unknown:
+        raise ApplicationError(
+            _("Unknown scope: %(scopes)s.") % {"scopes": ", ".join(unknown)},
+            {"fields": {"scopes": [_("Choose from the listed scopes.")]}},
+        )
+    if not chosen:
+        raise ApplicationError(
+            _("Give the key at least one scope."), {"fields": {"scopes": [_("Choose at least one scope.")]}}
+        )
+    return sorted(chosen)
+
+
+def api_key_issue(
+    *,
+    integration: Integration,
+    scopes: Iterable[str],
+    expires_at: datetime | None,
+    actor: User | None,
+    label: str = "",
+) -> tuple[ApiKey, str]:
+    """Create a key; return it with the plain key, which exists only in this return value."""
+    cleaned = _scopes_clean(scopes)
+    if expires_at is not None and expires_at <= clock.now():
+        raise ApplicationError(
+            _("The expiry date is already past."),
+            {"fields": {"expires_at": [_("Choose a moment in the future, or none.")]}},
+        )
+    for _attempt in range(PREFIX_ATTEMPTS):
+        prefix = keys.key_prefix_new(conf.api_key_environment())
+        plain = keys.key_new(prefix)
+        try:
+            with transaction.atomic():
+                key = ApiKey.objects.create(
+                    integration=integration,
+                    label=label,
+                    prefix=prefix,
+                    secret_hash=keys.key_hash(plain, server_secrets()[0]),
+                    scopes=cleaned,
+                    expires_at=expires_at,
+                    created_by=actor,
+                    created_at=clock.now(),
+                )
+        except IntegrityError:  # 40 random bits: a clash is rare, but possible
+            continue
+        return key, plain
+    raise ApplicationError(_("Could not create a key; try again."))
+
+
+def api_key_revoke(*, key: ApiKey, actor: User | None) -> ApiKey:
+    """Refuse the key from now on; revoking twice keeps the first moment."""
+    if ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=clock.now()):
+        logger.info("API key %s revoked by %s", key.prefix, actor.pk if actor else "system")
+    key.refresh_from_db(fields=["revoked_at"])
+    return key
+
+
+def api_key_authenticate(*, plain: str) -> ApiKey:
+    """Return the usable key for this secret, or raise ApplicationError with the reason."""
+    prefix = keys.key_prefix_of(plain)
+    key = (
+        ApiKey.objects.select_related("integration").filter(prefix=prefix).first() if prefix else None
+    )
+    secrets_ = server_secrets()
+    matched = keys.key_matches(plain, key.secret_hash if key else "0" * 64, secrets_)
+    if key is None or matched is None:
+        raise ApplicationError(_("Invalid API key."))
+    now = clock.now()
+    if key.revoked_at is not None:
+        raise ApplicationError(_("This API key was revoked."))
+    if key.is_expired(now):
+        raise ApplicationError(_("This API key has expired."))
+    if not key.integration.active:
+        raise ApplicationError(_("This integration is turned off."))
+    _key_touch(key, now=now, rehash=plain if matched > 0 else None)
+    return key
+
+
+def _key_touch(key: ApiKey, *, now: datetime, rehash: str | None) -> None:
+    """Note the use at most once a minute: a busy key must not write a row per request."""
+    changes: dict[str, object] = {}
+    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
+        changes["last_used_at"] = now
+    if rehash is not None:  # matched an old secret key: store the hash under the current one
+        changes["secret_hash"] = keys.key_hash(rehash, server_secrets()[0])
+    if not changes:
+        return
+    rows = ApiKey.objects.filter(pk=key.pk)
+    if rehash is None:  # a concurrent request may have noted it already: then write nothing
+        rows = rows.filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_RESOLUTION))
+    rows.update(**changes)
+    for field, value in changes.items():
+        setattr(key, field, value)
+
+
+# ------------------------------------------------------------------------------ webhooks
+
+
+def _kinds_clean(kinds: Iterable[str]) -> list[str]:
+    chosen = list(dict.fromkeys(kinds))
+    unknown = [kind for kind in chosen if kind not in EventKind.values]
+    if unknown or not chosen:
+        raise ApplicationError(
+            _("Choose at least one event kind from the list."),
+            {"fields": {"event_kinds": [_("Choose at least one event kind from the list.")]}},
+        )
+    return sorted(chosen)
+
+
+def webhook_subscription_create(
+    *, integration: Integration, url: str, event_kinds: Sequence[str], active: bool = True
+) -> tuple[WebhookSubscription, str]:
+    """Create a subscription; return it with its signing secret, to be handed to the receiver."""
+    subscription = WebhookSubscription.objects.create(
+        integration=integration, url=url, event_kinds=_kinds_clean(event_kinds), active=active,
+        created_at=clock.now(),
+    )
+    return subscription, webhook_secret_of(subscription)
+
+
+def webhook_secret_rotate(*, subscription: WebhookSubscription) -> str:
+    """Give the subscription a new signing secret and return it; the old one stops at once."""
+    subscription.secret_salt = keys.webhook_salt_new()
+    subscription.save(update_fields=["secret_salt"])
+    return webhook_secret_of(subscription)
+
+
+def webhook_secret_of(subscription: WebhookSubscription) -> str:
+    return keys.webhook_secret(subscription.secret_salt, server_secrets()[0])
+
+
+def webhook_signing_secrets(subscription: WebhookSubscription) -> list[str]:
+    """The secrets a delivery is signed with: the current one, then those of fallback keys."""
+    return [keys.webhook_secret(subscription.secret_salt, secret) for secret in server_secrets()]

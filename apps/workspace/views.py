@@ -1,0 +1,213 @@
+"""The agent workspace: the queue, the case page and its actions, notifications.
+
+Each action view parses the form, calls one casework service with the version the page showed,
+and either redirects (success) or renders the case page again with the message, the ticket's new
+state and everything that was typed (a refused or stale action loses nothing).
+"""
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from apps.accounts.models import AgentProfile, User
+from apps.casework import services as casework
+from apps.casework.selectors import notifications_for
+from apps.casework.services import notification_message
+from apps.core import clock
+from apps.core.errors import ApplicationError
+from apps.policy.models import AlternativeRoute, ComplaintType, Platform, SpecialCase
+from apps.tickets.models import WithdrawalTicket
+from apps.tickets.selectors import ticket_get_for_viewer
+from apps.workspace.access import agent_required, workspace_render
+from apps.workspace.case import case_view
+from apps.workspace.queue import Tab, filters_from, queue_page
+
+
+def _me(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+@agent_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """The queue: mine, unassigned, my team's (and all, for supervisors), filtered and ordered."""
+    user = _me(request)
+    default_tab = Tab.MINE if AgentProfile.objects.filter(user=user).exists() else Tab.ALL
+    filters = filters_from(request.GET, default_tab=default_tab)
+    if filters.tab == Tab.ALL and not user.has_perm("tickets.supervise_tickets"):
+        filters = filters_from(QueryDict(f"tab={Tab.MINE}"), default_tab=Tab.MINE)
+    now = clock.now()
+    size = request.GET.get("size", "")
+    page = queue_page(
+        user=user, filters=filters, now=now, cursor=request.GET.get("after", ""),
+        size=int(size) if size.isdigit() else 50,
+    )
+    params = request.GET.copy()
+    params.pop("after", None)
+    supervisor = user.has_perm("tickets.supervise_tickets")
+    return workspace_render(request, "workspace/queue.html", {
+        "page": page, "filters": filters, "now": now,
+        "query": params.urlencode(),
+        "next_query": _with(params, after=page.next_cursor) if page.next_cursor else "",
+        "tab_labels": {Tab.MINE: _("Mine"), Tab.UNASSIGNED: _("Unassigned"), Tab.TEAM: _("My team"),
+                       Tab.ALL: _("All")},
+        "tab_queries": {tab: _with(QueryDict(), tab=tab) for tab in page.tabs},
+        "platforms": Platform.objects.filter(is_active=True),
+        "types": ComplaintType.objects.all(),
+        "special_cases": SpecialCase.objects.all(),
+        "supervisor": supervisor,
+        "agents": (
+            User.objects.filter(is_active=True, agent_profile__isnull=False).order_by("display_name")
+            if supervisor else []
+        ),
+    }, nav="queue")
+
+
+def _with(params: QueryDict, **values: Any) -> str:
+    copy = params.copy()
+    for key, value in values.items():
+        copy[key] = value
+    return copy.urlencode()
+
+
+@agent_required
+@require_POST
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    """A supervisor gives the chosen tickets to one agent (or back to the queue)."""
+    ids = [int(value) for value in request.POST.getlist("ticket") if value.isdigit()]
+    agent_id = request.POST.get("agent", "")
+    agent = User.objects.filter(pk=agent_id).first() if agent_id.isdigit() else None
+    try:
+        result = casework.tickets_assign_bulk(ticket_ids=ids, agent=agent, actor=_me(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(done)s tickets assigned; %(skipped)s skipped.") % {
+            "done": len(result.assigned), "skipped": len(result.skipped),
+        })
+        for reason in sorted(set(result.skipped.values()))[:3]:
+            messages.warning(request, reason)
+    return redirect(reverse("workspace:queue") + "?" + request.POST.get("back", ""))
+
+
+def _case_page(request: HttpRequest, ticket: WithdrawalTicket, *, posted: dict[str, Any] | None = None,
+               error: ApplicationError | None = None, status: int = 200,
+               revealed: dict[str, str] | None = None) -> HttpResponse:
+    view = case_view(ticket=ticket, viewer=_me(request), now=clock.now())
+    return workspace_render(request, "workspace/case.html", {
+        "case": view, "ticket": ticket, "posted": posted or {}, "error": error,
+        "stale": error is not None and error.extra.get("code") in ("stale", "stale_version"),
+        "revealed": revealed or {},
+    }, nav="queue", status=status)
+
+
+@agent_required
+def case(request: HttpRequest, reference: str) -> HttpResponse:
+    """One ticket, everything about it, and what the viewer may do with it."""
+    ticket = ticket_get_for_viewer(user=_me(request), reference=reference)
+    return _case_page(request, ticket)
+
+
+def _version(request: HttpRequest) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+ACTIONS: dict[str, Callable[[HttpRequest, WithdrawalTicket, int | None], Any]] = {
+    "claim": lambda r, t, v: casework.ticket_claim(ticket_id=t.pk, agent=_me(r), expected_version=v),
+    "assign": lambda r, t, v: casework.ticket_assign(
+        ticket_id=t.pk, actor=_me(r), expected_version=v,
+        agent=User.objects.filter(pk=r.POST.get("agent") or 0).first(),
+    ),
+    "contact": lambda r, t, v: casework.ticket_contact_log(
+        ticket_id=t.pk, agent=_me(r), channel=r.POST.get("channel", ""), note=r.POST.get("note", ""),
+        expected_version=v,
+    ),
+    "request_evidence": lambda r, t, v: casework.ticket_evidence_request(
+        ticket_id=t.pk, agent=_me(r), message=r.POST.get("message", ""), expected_version=v,
+    ),
+    "approve": lambda r, t, v: casework.ticket_approve(
+        ticket_id=t.pk, agent=_me(r), note=r.POST.get("note", ""), expected_version=v,
+    ),
+    "refuse": lambda r, t, v: casework.ticket_refuse(
+        ticket_id=t.pk, agent=_me(r), expected_version=v, reason=r.POST.get("reason", ""),
+        template_id=int(r.POST["template"]) if r.POST.get("template", "").isdigit() else None,
+    ),
+    "route": lambda r, t, v: casework.ticket_route(
+        ticket_id=t.pk, agent=_me(r), expected_version=v, note=r.POST.get("note", ""),
+        route=AlternativeRoute.objects.filter(code=r.POST.get("route", "")).first(),
+    ),
+    "reopen": lambda r, t, v: casework.ticket_reopen(
+        ticket_id=t.pk, actor=_me(r), note=r.POST.get("note", ""), expected_version=v,
+    ),
+}
+DONE = {
+    "claim": gettext_lazy("The ticket is yours."),
+    "assign": gettext_lazy("The ticket is assigned."),
+    "contact": gettext_lazy("The contact is logged."),
+    "request_evidence": gettext_lazy(
+        "The requester is asked for more evidence; the decision deadline pauses."
+    ),
+    "approve": gettext_lazy("Approved: the complaint is withdrawn."),
+    "refuse": gettext_lazy("Refused; the requester sees the reason and the other routes."),
+    "route": gettext_lazy("Sent to the other route."),
+    "reopen": gettext_lazy("The ticket is back in the queue."),
+}
+
+
+@agent_required
+@require_POST
+def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    ticket = ticket_get_for_viewer(user=_me(request), reference=reference)
+    run = ACTIONS.get(action)
+    if run is None:
+        return _case_page(request, ticket, status=404)
+    if action == "route" and request.POST.get("route") and not AlternativeRoute.objects.filter(
+        code=request.POST["route"]
+    ).exists() and request.POST["route"] != casework.ADMINISTRATIVE_RECONSIDERATION:
+        error = ApplicationError(_("Choose a route from the list."), extra={"field": "route"})
+        return _case_page(request, ticket, posted=request.POST.dict(), error=error, status=400)
+    try:
+        run(request, ticket, _version(request))
+    except ApplicationError as error:
+        ticket.refresh_from_db()
+        stale = error.extra.get("code") in ("stale", "stale_version")
+        return _case_page(request, ticket, posted={**request.POST.dict(), "action": action}, error=error,
+                          status=409 if stale else 400)
+    messages.success(request, DONE[action])
+    return redirect("workspace:case", reference=ticket.reference)
+
+
+@agent_required
+@require_POST
+def reveal(request: HttpRequest, reference: str) -> HttpResponse:
+    """Show one personal-data value unmasked, for a stated reason that is recorded."""
+    ticket = ticket_get_for_viewer(user=_me(request), reference=reference)
+    field = request.POST.get("field", "")
+    try:
+        value = casework.personal_data_reveal(
+            ticket_id=ticket.pk, viewer=_me(request), field=field, reason=request.POST.get("reason", "")
+        )
+    except ApplicationError as error:
+        return _case_page(request, ticket, posted=request.POST.dict(), error=error, status=400)
+    response = _case_page(request, ticket, revealed={field: value})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@agent_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    user = _me(request)
+    if request.method == "POST":
+        casework.notifications_mark_all_read(user=user)
+        return redirect("workspace:notifications")
+    items = notifications_for(user=user, limit=100)
+    return workspace_render(request, "workspace/notifications.html", {
+        "items": [(n, notification_message(n)) for n in items],
+    }, nav="notifications")

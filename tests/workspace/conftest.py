@@ -1,0 +1,14 @@
+import pytest
+
+from tests.casework.conftest import agent_with, now, person, received_ticket, shanghai  # noqa: F401
+
+__all__ = ["agent_with", "person", "received_ticket", "shanghai"]
+
+
+@pytest.fixture
+def as_user(client):
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
