@@ -104,6 +104,7 @@ def _case_page(request: HttpRequest, ticket: WithdrawalTicket, *, posted: dict[s
         "case": view, "ticket": ticket, "posted": posted or {}, "error": error,
         "stale": error is not None and error.extra.get("code") in ("stale", "stale_version"),
         "revealed": revealed or {},
+        "kept": next((posted[k] for k in ("reason", "message", "note") if posted and posted.get(k)), ""),
     }, nav="queue", status=status)
 
 

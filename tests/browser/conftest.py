@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.casework.conftest import now  # noqa: F401  (the domain clock fixture, for these tests too)
+
 CHROMIUM = os.environ.get("CHEHUI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -49,3 +51,16 @@ def screenshot(request):
         return path
 
     return take
+
+
+def force_login(context, live_server, user) -> None:
+    """Sign a browser context in as `user` by setting the session cookie (no login form round trip)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
