@@ -1,16 +1,20 @@
 """The sweep: move every ticket whose next clock boundary has passed, in set-based batches.
 
 Each batch is one transaction: it locks its due rows with SKIP LOCKED (two sweeps at once share
-the work and never take the same ticket), reads them once, works out every change with the pure
-`transitions.advance`, and writes the batch back in one UPDATE plus one INSERT each for events
-and stage entries. Events carry unique keys (one per ticket and boundary), so a change is recorded
-once however often a killed or repeated sweep retries it.
+the work and never take the same ticket), applies the clock's rule to every row (receipt, expiry,
+stages passed, breaches, the next boundary) and writes the rows, their events and stage entries.
+Events carry unique keys (one per ticket and boundary), so a change is recorded once however often
+a killed or repeated sweep retries it.
+
+In PostgreSQL the whole batch is one statement (`SWEEP_SQL`): no row travels to Python. Elsewhere
+(the embedded SQLite default) the batch is read through the ORM, each row goes through the pure
+`transitions.advance`, and the changes are written back through the ORM. Both follow the same rule;
+tests/sla/test_sweep_sql.py holds them to the same answers.
 """
 
-import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,8 +24,19 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from apps.policy.models import Stage
-from apps.sla.transitions import Advance, ClockRow, StageWindow, advance
-from apps.tickets.models import StageEntry, TicketEvent, WithdrawalTicket
+from apps.sla.transitions import (
+    CLOCKED,
+    CONTACT_OWED,
+    DECISION_OWED,
+    EXPIRED,
+    RECEIVED,
+    SUBMITTED,
+    Advance,
+    ClockRow,
+    StageWindow,
+    advance,
+)
+from apps.tickets.models import EventKind, StageEntry, TicketEvent, WithdrawalTicket
 
 SWEEP_BATCH_SIZE = 2000
 CLOCK_ACTOR = "clock"
@@ -71,19 +86,169 @@ def _windows() -> list[StageWindow]:
     ]
 
 
-# The column names are ClockRow's fields, not input.
-LOCK_SQL = f"""
-SELECT {", ".join(ROW_COLUMNS)} FROM tickets_withdrawalticket
-WHERE next_transition_at <= %s ORDER BY next_transition_at LIMIT %s
-FOR UPDATE SKIP LOCKED
+def _log_stuck(ids: Iterable[int]) -> None:
+    logger.error("clock sweep: tickets %s stay due after their batch; retrying later", sorted(ids))
+
+
+# ------------------------------------------------------------------ PostgreSQL: one statement a batch
+
+
+def _in(values: Iterable[str]) -> str:
+    """An SQL list of status codes: code constants, never input."""
+    return "(" + ", ".join(f"'{value}'" for value in sorted(values)) + ")"
+
+
+# `transitions.advance` and `next_transition`, for a whole batch at once, in the same order:
+# 1. receipt, 2. expiry, 3. every stage passed, 4. breaches, then the next boundary of the result
+# (and the stuck-row guard); then the row, its events and its stage entries are written. Every
+# column name and status code below is a constant of this module, never input.
+SWEEP_SQL = f"""
+WITH stage AS (
+    SELECT * FROM unnest(%(stage_ids)s::bigint[], %(stage_codes)s::text[], %(stage_starts)s::int[],
+                         %(stage_ends)s::int[])
+        WITH ORDINALITY AS s(id, code, starts_at_hour, ends_at_hour, ord)
+),
+due AS MATERIALIZED (  -- locked once, read twice
+    SELECT {", ".join(ROW_COLUMNS)} FROM tickets_withdrawalticket
+    WHERE next_transition_at <= %(now)s ORDER BY next_transition_at LIMIT %(limit)s
+    FOR UPDATE SKIP LOCKED
+),
+moved AS (
+    SELECT d.id, d.complaint_filed_at, d.received_at, d.complaint_resolution_at,
+           rec.received, rec.status AS received_status, exp.expired, exp.status,
+           st.changed AS stage_changed, cur.ord AS from_ord, cur.code AS from_code, target.ord AS to_ord,
+           st.stage_id, st.stage_entered_at, st.stage_ends_at,
+           br.contact_breach, br.first_contact_breached_at, br.decision_breach, br.decision_breached_at,
+           fin.stuck, fin.next_transition_at
+    FROM due AS d
+    -- 1. A submitted ticket whose receipt has come is received.
+    CROSS JOIN LATERAL (
+        SELECT x.c AS received, CASE WHEN x.c THEN '{RECEIVED}' ELSE d.status END AS status
+        FROM (SELECT coalesce(d.status = '{SUBMITTED}' AND d.received_at <= %(now)s, false) AS c) AS x
+    ) AS rec
+    -- 2. A clocked ticket whose complaint is resolved expires.
+    CROSS JOIN LATERAL (
+        SELECT x.c AS expired, CASE WHEN x.c THEN '{EXPIRED}' ELSE rec.status END AS status
+        FROM (SELECT coalesce(rec.status IN {_in(CLOCKED)} AND d.complaint_resolution_at <= %(now)s, false)
+                  AS c) AS x
+    ) AS exp
+    -- 3. A clocked ticket goes to the stage its complaint's age calls for.
+    LEFT JOIN stage AS cur ON cur.id = d.stage_id
+    LEFT JOIN LATERAL (
+        SELECT s.* FROM stage AS s
+        WHERE exp.status IN {_in(CLOCKED)}
+          AND d.complaint_filed_at + make_interval(hours => s.starts_at_hour) <= %(now)s
+          AND (s.ends_at_hour IS NULL
+               OR %(now)s < d.complaint_filed_at + make_interval(hours => s.ends_at_hour))
+        ORDER BY s.ord LIMIT 1
+    ) AS target ON true
+    CROSS JOIN LATERAL (
+        SELECT x.c AS changed,
+               CASE WHEN x.c THEN target.id ELSE d.stage_id END AS stage_id,
+               CASE WHEN x.c THEN d.complaint_filed_at + make_interval(hours => target.starts_at_hour)
+                    ELSE d.stage_entered_at END AS stage_entered_at,
+               CASE WHEN x.c THEN d.complaint_filed_at + make_interval(hours => target.ends_at_hour)
+                    ELSE d.stage_ends_at END AS stage_ends_at
+        FROM (SELECT target.ord IS NOT NULL AND target.ord IS DISTINCT FROM cur.ord AS c) AS x
+    ) AS st
+    -- 4. A deadline still owed and passed is breached; one passed before receipt, on receipt.
+    CROSS JOIN LATERAL (
+        SELECT x.contact AS contact_breach,
+               CASE WHEN x.contact THEN greatest(d.first_contact_due_at, d.received_at)
+                    ELSE d.first_contact_breached_at END AS first_contact_breached_at,
+               x.decision AS decision_breach,
+               CASE WHEN x.decision THEN greatest(d.decision_due_at, d.received_at)
+                    ELSE d.decision_breached_at END AS decision_breached_at
+        FROM (
+            SELECT coalesce(exp.status IN {_in(CONTACT_OWED)} AND d.first_contact_at IS NULL
+                            AND d.first_contact_breached_at IS NULL
+                            AND d.first_contact_due_at <= %(now)s, false) AS contact,
+                   coalesce(exp.status IN {_in(DECISION_OWED)} AND d.decision_breached_at IS NULL
+                            AND d.decision_due_at <= %(now)s, false) AS decision
+        ) AS x
+    ) AS br
+    -- The next boundary of the result (transitions.next_transition); still due: retry later.
+    CROSS JOIN LATERAL (
+        SELECT coalesce(x.at <= %(now)s, false) AS stuck,
+               CASE WHEN x.at <= %(now)s THEN %(retry_at)s ELSE x.at END AS next_transition_at
+        FROM (
+            SELECT least(
+                CASE WHEN exp.status = '{SUBMITTED}' THEN d.received_at END,
+                CASE WHEN exp.status IN {_in(CLOCKED)} THEN st.stage_ends_at END,
+                CASE WHEN exp.status IN {_in(CLOCKED)} THEN d.complaint_resolution_at END,
+                CASE WHEN exp.status IN {_in(CONTACT_OWED)} AND d.first_contact_at IS NULL
+                          AND br.first_contact_breached_at IS NULL THEN d.first_contact_due_at END,
+                CASE WHEN exp.status IN {_in(DECISION_OWED)} AND br.decision_breached_at IS NULL
+                     THEN d.decision_due_at END
+            ) AS at
+        ) AS x
+    ) AS fin
+),
+events AS (
+    SELECT id AS ticket_id, 1 AS seq, '{EventKind.RECEIVED.value}' AS kind, 'received:' || id AS dedupe_key,
+           received_at AS occurred_at, '{SUBMITTED}' AS from_value, '{RECEIVED}' AS to_value,
+           '{{}}'::jsonb AS data, NULL::bigint AS stage_id
+    FROM moved WHERE received
+    UNION ALL
+    SELECT id, 2, '{EventKind.STATUS_CHANGED.value}', 'expired:' || id, complaint_resolution_at,
+           received_status, '{EXPIRED}', '{{"reason": "complaint_resolved"}}', NULL
+    FROM moved WHERE expired
+    UNION ALL
+    -- Every stage passed, each dated at its own start; moving back (after a policy change) enters
+    -- the one stage the complaint is in.
+    SELECT m.id, 2 + s.ord, '{EventKind.STAGE_CHANGED.value}', 'stage:' || m.id || ':' || s.code,
+           m.complaint_filed_at + make_interval(hours => s.starts_at_hour),
+           CASE WHEN m.to_ord < m.from_ord THEN m.from_code ELSE coalesce(before.code, '') END, s.code,
+           '{{}}', s.id
+    FROM moved AS m
+    JOIN stage AS s ON m.stage_changed AND s.ord <= m.to_ord
+                       AND (s.ord = m.to_ord OR s.ord > coalesce(m.from_ord, 0))
+    LEFT JOIN stage AS before ON before.ord = s.ord - 1
+    UNION ALL
+    SELECT id, 1000001, '{EventKind.DEADLINE_BREACHED.value}', 'breach:first_contact:' || id,
+           first_contact_breached_at, '', 'first_contact', '{{"deadline": "first_contact"}}', NULL
+    FROM moved WHERE contact_breach
+    UNION ALL
+    SELECT id, 1000002, '{EventKind.DEADLINE_BREACHED.value}', 'breach:decision:' || id,
+           decision_breached_at, '', 'decision', '{{"deadline": "decision"}}', NULL
+    FROM moved WHERE decision_breach
+),
+written AS (
+    UPDATE tickets_withdrawalticket AS t SET
+        status = m.status, stage_id = m.stage_id, stage_entered_at = m.stage_entered_at,
+        stage_ends_at = m.stage_ends_at, first_contact_breached_at = m.first_contact_breached_at,
+        decision_breached_at = m.decision_breached_at, next_transition_at = m.next_transition_at,
+        version = t.version + (m.received OR m.expired OR m.stage_changed OR m.contact_breach
+                               OR m.decision_breach)::int
+    FROM moved AS m
+    -- By the ids, never a scan of the table: a plain join on id may hash the whole table.
+    WHERE t.id = ANY(ARRAY(SELECT id FROM due)) AND t.id = m.id
+),
+logged AS (
+    INSERT INTO tickets_ticketevent
+        (ticket_id, kind, actor_label, occurred_at, from_value, to_value, data, dedupe_key)
+    SELECT ticket_id, kind, %(actor)s, occurred_at, from_value, to_value, data, dedupe_key
+    FROM events ORDER BY ticket_id, seq
+    ON CONFLICT (dedupe_key) DO NOTHING
+),
+entered AS (
+    INSERT INTO tickets_stageentry (ticket_id, stage_id, entered_at)
+    SELECT ticket_id, stage_id, occurred_at FROM events WHERE stage_id IS NOT NULL
+    ON CONFLICT (ticket_id, stage_id) DO NOTHING
+)
+SELECT count(*), count(*) FILTER (WHERE received), count(*) FILTER (WHERE expired),
+       count(*) FILTER (WHERE stage_changed),
+       (SELECT coalesce(array_agg(dedupe_key ORDER BY ticket_id, seq), '{{}}') FROM events
+        WHERE seq > 1000000),
+       coalesce(array_agg(id ORDER BY id) FILTER (WHERE stuck), '{{}}')
+FROM moved
 """  # noqa: S608
 
 
-def _pg(sql: str, params: Sequence[Any], *, fetch: bool = False) -> list[tuple[Any, ...]]:
+def _pg(sql: str, params: Sequence[Any] | dict[str, Any], *, fetch: bool = False) -> list[tuple[Any, ...]]:
     """Run one statement with server-side binding and binary results, in Django's transaction.
 
-    Django's own psycopg cursor binds parameters client-side as text, which turns thousands of
-    array elements into one huge literal, and reads timestamps as text: ten times slower here.
+    Django's own psycopg cursor binds parameters client-side as text and reads timestamps as text.
     """
     started = time.perf_counter()
     with psycopg.Cursor(connection.connection) as cursor:
@@ -94,9 +259,46 @@ def _pg(sql: str, params: Sequence[Any], *, fetch: bool = False) -> list[tuple[A
     return rows
 
 
+@dataclass(frozen=True)
+class _Batch:
+    now: datetime
+    stages: Sequence[StageWindow]
+    size: int
+
+
+def _write_postgresql(batch: _Batch) -> SweepResult:
+    """Lock, advance and write one batch in PostgreSQL: one statement, no row through Python."""
+    ((due, received, expired, stage_changes, breach_keys, stuck),) = _pg(
+        SWEEP_SQL,
+        {
+            "now": batch.now,
+            "limit": batch.size,
+            "retry_at": batch.now + STUCK_RETRY_DELAY,
+            "actor": CLOCK_ACTOR,
+            "stage_ids": [stage.id for stage in batch.stages],
+            "stage_codes": [stage.code for stage in batch.stages],
+            "stage_starts": [stage.starts_at_hour for stage in batch.stages],
+            "stage_ends": [stage.ends_at_hour for stage in batch.stages],
+        },
+        fetch=True,
+    )
+    if stuck:
+        _log_stuck(stuck)
+    return SweepResult(
+        due=due,
+        batches=1 if due else 0,
+        received=received,
+        expired=expired,
+        stage_changes=stage_changes,
+        breaches=len(breach_keys),
+        breach_event_keys=list(breach_keys),
+    )
+
+
+# ------------------------------------------------------------------ elsewhere: the ORM and `advance`
+
+
 def _lock_due(now: datetime, batch_size: int) -> list[ClockRow]:
-    if connection.vendor == "postgresql":
-        return [ClockRow(*row) for row in _pg(LOCK_SQL, [now, batch_size], fetch=True)]
     rows = (
         WithdrawalTicket.objects.filter(next_transition_at__lte=now)
         .order_by("next_transition_at")
@@ -107,15 +309,14 @@ def _lock_due(now: datetime, batch_size: int) -> list[ClockRow]:
 
 
 def _retry_stuck(done: list[Advance], now: datetime) -> list[Advance]:
-    stuck = [
-        item
+    stuck_ids = {
+        item.row.id
         for item in done
         if item.row.next_transition_at is not None and item.row.next_transition_at <= now
-    ]
-    if not stuck:
+    }
+    if not stuck_ids:
         return done
-    stuck_ids = {item.row.id for item in stuck}
-    logger.error("clock sweep: tickets %s stay due after their batch; retrying later", sorted(stuck_ids))
+    _log_stuck(stuck_ids)
     retry = now + STUCK_RETRY_DELAY
     return [
         replace(item, row=replace(item.row, next_transition_at=retry)) if item.row.id in stuck_ids else item
@@ -123,68 +324,8 @@ def _retry_stuck(done: list[Advance], now: datetime) -> list[Advance]:
     ]
 
 
-# --------------------------------------------------------------------------------------- writes
-UPDATE_SQL = """
-UPDATE tickets_withdrawalticket AS t SET
-    status = v.status, stage_id = v.stage_id, stage_entered_at = v.stage_entered_at,
-    stage_ends_at = v.stage_ends_at, first_contact_breached_at = v.first_contact_breached_at,
-    decision_breached_at = v.decision_breached_at, next_transition_at = v.next_transition_at,
-    version = t.version + v.bump
-FROM unnest(%s::bigint[], %s::varchar[], %s::bigint[], %s::timestamptz[], %s::timestamptz[],
-            %s::timestamptz[], %s::timestamptz[], %s::timestamptz[], %s::int[])
-    AS v(id, status, stage_id, stage_entered_at, stage_ends_at, first_contact_breached_at,
-         decision_breached_at, next_transition_at, bump)
-WHERE t.id = v.id
-"""
-EVENTS_SQL = """
-INSERT INTO tickets_ticketevent
-    (ticket_id, kind, actor_label, occurred_at, from_value, to_value, data, dedupe_key)
-SELECT v.ticket_id, v.kind, %s, v.occurred_at, v.from_value, v.to_value, v.data::jsonb, v.dedupe_key
-FROM unnest(%s::bigint[], %s::varchar[], %s::timestamptz[], %s::varchar[], %s::varchar[],
-            %s::text[], %s::varchar[])
-    AS v(ticket_id, kind, occurred_at, from_value, to_value, data, dedupe_key)
-ON CONFLICT (dedupe_key) DO NOTHING
-"""
-ENTRIES_SQL = """
-INSERT INTO tickets_stageentry (ticket_id, stage_id, entered_at)
-SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[])
-ON CONFLICT (ticket_id, stage_id) DO NOTHING
-"""
-
-
-def _write_postgresql(done: Sequence[Advance]) -> None:
-    rows = [item.row for item in done]
-    events = [(item.row.id, event) for item in done for event in item.events]
-    entries = [(item.row.id, stage_id, at) for item in done for stage_id, at in item.stages_entered]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            UPDATE_SQL,
-            [
-                [row.id for row in rows],
-                *[[getattr(row, column) for row in rows] for column in WRITTEN_COLUMNS],
-                [1 if item.changed else 0 for item in done],
-            ],
-        )
-        if events:
-            cursor.execute(
-                EVENTS_SQL,
-                [
-                    CLOCK_ACTOR,
-                    [pk for pk, _ in events],
-                    [e.kind for _, e in events],
-                    [e.at for _, e in events],
-                    [e.from_value for _, e in events],
-                    [e.to_value for _, e in events],
-                    [json.dumps(e.data) for _, e in events],
-                    [e.key for _, e in events],
-                ],
-            )
-        if entries:
-            cursor.execute(ENTRIES_SQL, [list(column) for column in zip(*entries, strict=True)])
-
-
 def _write_portable(done: Sequence[Advance]) -> None:
-    """The same writes through the ORM, for the embedded SQLite default."""
+    """The batch's writes through the ORM."""
     tickets = []
     for item in done:
         ticket = WithdrawalTicket(
@@ -222,30 +363,41 @@ def _write_portable(done: Sequence[Advance]) -> None:
     )
 
 
-def _sweep_batch(now: datetime, stages: list[StageWindow], batch_size: int) -> SweepResult:
+def _sweep_portable(batch: _Batch) -> SweepResult:
+    rows = _lock_due(batch.now, batch.size)
+    if not rows:
+        return SweepResult()
+    done = _retry_stuck([advance(row, batch.now, batch.stages) for row in rows], batch.now)
+    _write_portable(done)
+    return SweepResult(
+        due=len(rows),
+        batches=1,
+        received=sum(item.received for item in done),
+        expired=sum(item.expired for item in done),
+        stage_changes=sum(item.stage_changed for item in done),
+        breaches=sum(len(item.breaches) for item in done),
+        breach_event_keys=[key for item in done for key in item.breaches],
+    )
+
+
+# ------------------------------------------------------------------------------------ the sweep
+
+
+def _in_sql() -> bool:
+    """Whether the batch runs as one PostgreSQL statement (else through the ORM and `advance`)."""
+    return connection.vendor == "postgresql"
+
+
+def _sweep_batch(now: datetime, stages: Sequence[StageWindow], batch_size: int) -> SweepResult:
+    batch = _Batch(now=now, stages=stages, size=batch_size)
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # Every change here is derived from the clock columns: a commit lost in a crash leaves
-            # those tickets due, and the next sweep redoes them under the same event keys. So the
-            # sweep need not wait for its commits to reach the disk.
-            _pg("SET LOCAL synchronous_commit TO off", [])
-        rows = _lock_due(now, batch_size)
-        if not rows:
-            return SweepResult()
-        done = _retry_stuck([advance(row, now, stages) for row in rows], now)
-        if connection.vendor == "postgresql":
-            _write_postgresql(done)
-        else:
-            _write_portable(done)
-        return SweepResult(
-            due=len(rows),
-            batches=1,
-            received=sum(item.received for item in done),
-            expired=sum(item.expired for item in done),
-            stage_changes=sum(item.stage_changed for item in done),
-            breaches=sum(len(item.breaches) for item in done),
-            breach_event_keys=[key for item in done for key in item.breaches],
-        )
+        if not _in_sql():
+            return _sweep_portable(batch)
+        # Every change here is derived from the clock columns: a commit lost in a crash leaves
+        # those tickets due, and the next sweep redoes them under the same event keys. So the
+        # sweep need not wait for its commits to reach the disk.
+        _pg("SET LOCAL synchronous_commit TO off", [])
+        return _write_postgresql(batch)
 
 
 def clock_sweep(

@@ -2,7 +2,9 @@
 
 `advance` takes a ticket's clock columns and returns the changes due by `now` (receipt, expiry,
 stages passed, breaches) with the events they record; `next_transition` is the one rule for the
-next moment a ticket needs the sweep. The sweep, submission and every later writer use these.
+next moment a ticket needs the sweep. The sweep, submission and every later writer use these; the
+sweep's one-statement PostgreSQL batch (`sweep.SWEEP_SQL`) states the same rule in SQL, and
+tests/sla/test_sweep_sql.py holds the two to the same answers.
 """
 
 from collections.abc import Sequence

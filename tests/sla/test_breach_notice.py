@@ -38,3 +38,24 @@ def test_nobody_to_tell_sends_nothing():
     )
     assert notify_breach(key) is False
     assert mail.outbox == []
+
+
+def test_a_sweeps_breaches_are_queued_in_chunks_after_commit(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from apps.sla import tasks
+    from apps.sla.sweep import SweepResult
+
+    sent: list[list[str]] = []
+    monkeypatch.setattr(tasks.notify_breaches, "delay", lambda keys: sent.append(keys))
+    keys = [f"breach:{n}" for n in range(tasks.BREACH_NOTICE_CHUNK + 1)]
+    result = SweepResult(due=1, breaches=len(keys), batches=1, breach_event_keys=keys)
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        tasks._queue_breach_notices(result)
+    assert sent == []  # nothing leaves before the sweep's transaction commits
+    for callback in queued:
+        callback()
+
+    assert [len(chunk) for chunk in sent] == [tasks.BREACH_NOTICE_CHUNK, 1]
+    assert [key for chunk in sent for key in chunk] == keys
