@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test lint typecheck pytest install migrate seed services messages bench-sweep clean
+.PHONY: run test lint typecheck pytest install migrate seed services messages bench-sweep bench-queue bench-api clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,14 @@ test: lint typecheck pytest
 ## bench-sweep: one clock sweep of 10,000 due tickets among 100,000 and 1,000,000 open ones
 bench-sweep: install services
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) -m bench.sweep
+
+## bench-queue: p50/p95 server time of the agent queue and the dashboard with 1,000,000 tickets
+bench-queue: install services
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) -m bench.queue
+
+## bench-api: load the REST API through gunicorn as in production; creation and read rate and latency
+bench-api: install services
+	$(PY) -m bench.api
 
 clean:
 	rm -rf $(VENV) var staticfiles $(COMPILED)

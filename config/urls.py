@@ -15,9 +15,11 @@ urlpatterns = [
     path("account/", include("apps.accounts.urls")),
     path("evidence/", include("apps.evidence.urls")),
     path("workspace/", include("apps.workspace.urls")),
+    path("dashboard/", include("apps.dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("apps.sla.urls")),
     path("api/v1/", include("apps.integrations.urls_docs")),
+    path("api/v1/", include("apps.api.urls")),
 ]

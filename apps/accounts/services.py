@@ -108,7 +108,7 @@ def sms_code_verify(*, phone: str, code: str, now: datetime | None = None) -> Us
             now=now,
         )
         if constant_time_compare(_code_hash(phone=phone, purpose=purpose, code=code), challenge.code_hash):
-            user = _requester_get_or_create(phone=phone)
+            user = requester_get_or_create(phone=phone)
             challenge.consumed_at = now
             challenge.save(update_fields=["consumed_at"])
         else:
@@ -262,7 +262,7 @@ def _locked_error(*, locked_until: datetime, now: datetime) -> ApplicationError:
 # ---------------------------------------------------------------------------- the requester
 
 
-def _requester_get_or_create(*, phone: str) -> User:
+def requester_get_or_create(*, phone: str) -> User:
     """Return the requester with this number, creating one; staff are sent to the staff login."""
     user = User.objects.filter(phone=phone).first()
     if user is not None:

@@ -6,12 +6,19 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from apps.core.errors import ApplicationError
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every failure: a sentence for a person, and details (per-field messages under extra.fields)."""
+
+    message = serializers.CharField()
+    extra = serializers.DictField()
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -3,7 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -12,6 +12,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from apps.core import clock
+from apps.core.api import ErrorSerializer
 from apps.sla.selectors import clock_preview, localized
 
 
@@ -53,7 +54,17 @@ class PreviewApi(APIView):
         required_documents = serializers.ListField(child=serializers.DictField())
         next_steps = serializers.ListField(child=serializers.CharField())
 
-    @extend_schema(parameters=[InputSerializer], responses={200: OutputSerializer}, auth=[])
+    @extend_schema(
+        parameters=[InputSerializer],
+        responses={
+            200: OutputSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Invalid input (see extra.fields)."),
+            429: OpenApiResponse(
+                ErrorSerializer, description="Over the rate limit: wait Retry-After seconds."
+            ),
+        },
+        auth=[],
+    )
     def get(self, request: Request) -> Response:
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)

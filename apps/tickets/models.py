@@ -200,10 +200,17 @@ class WithdrawalTicket(models.Model):
                 fields=["next_transition_at"], name="ticket_next_transition_idx",
                 condition=Q(next_transition_at__isnull=False),
             ),
-            # The queue: open tickets per platform and stage, nearest deadline first.
+            # The queue: per stage (the costliest stage first), nearest decision deadline first;
+            # a page reads each stage's slice in index order and stops at the page's end.
             models.Index(
-                fields=["platform", "stage", "decision_due_at"], name="ticket_queue_idx",
+                fields=["stage", "decision_due_at", "id"], name="ticket_queue_stage_idx",
                 condition=Q(status__in=QUEUE_STATUSES),
+            ),
+            # The same order for the "breached" filter, over the few tickets that missed a deadline.
+            models.Index(
+                fields=["stage", "decision_due_at", "id"], name="ticket_queue_breached_idx",
+                condition=Q(status__in=QUEUE_STATUSES)
+                & (Q(first_contact_breached_at__isnull=False) | Q(decision_breached_at__isnull=False)),
             ),
             models.Index(
                 fields=["assignee", "status"], name="ticket_assignee_status_idx",

@@ -103,6 +103,7 @@ def test_a_requester_completes_all_five_steps_in_chinese_on_a_phone(
         assert name in page.locator("#evidence").inner_text()
     screenshot(page, "4-letter-and-evidence")
     page.get_by_role("button", name="下一步:检查并提交").click()
+    page.wait_for_url(re.compile(r"/submit/$"))
 
     # 5. Submitted at 22:00: received at 09:00 the next morning
     frozen.set("2026-11-24 22:00")

@@ -119,8 +119,16 @@ def test_the_same_seed_and_moment_give_the_same_data(db):
 
 
 # ---------------------------------------------------------------------------- complaints
+def test_the_demo_requester_has_a_complaint_to_withdraw_and_one_to_cancel(seeded):
+    from apps.intake.services import cooling_off_window
+
+    untouched = Complaint.objects.filter(complainant__username="requester", tickets__isnull=True)
+    fresh = [c for c in untouched if cooling_off_window(complaint=c, now=c.filed_at + timedelta(minutes=1))]
+    assert untouched.count() >= 2 and fresh
+
+
 def test_a_few_hundred_complaints_on_every_platform_of_every_type(seeded):
-    assert seeded.complaints == Complaint.objects.count() == 300
+    assert seeded.complaints == Complaint.objects.count() == 300 + 2  # two fresh ones for the portal
     assert 200 <= WithdrawalTicket.objects.count() <= 300
     assert set(Complaint.objects.values_list("platform__code", flat=True)) == set(
         Platform.objects.values_list("code", flat=True)

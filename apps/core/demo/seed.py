@@ -2,7 +2,7 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from random import Random
 
@@ -10,6 +10,7 @@ from django.db import transaction
 
 from apps.accounts.models import User
 from apps.accounts.roles import roles_sync
+from apps.complaints.models import Complaint
 from apps.core.demo.cases import cases_plan
 from apps.core.demo.numbering import numbers_assign, references_assign
 from apps.core.demo.persistence import records_save
@@ -22,6 +23,7 @@ from apps.sla.sweep import clock_sweep
 from apps.tickets.models import TicketStatus, WithdrawalTicket
 
 CREDENTIALS_FILE_NAME = "demo-credentials.txt"
+DEMO_REQUESTER_PHONE = "138 0013 8000"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ def demo_seed(*, now: datetime, complaints: int = 300, rng: Random) -> DemoResul
         numbers_assign(world, cases)
         references_assign(world, stories)
         event_count = records_save(cases, stories)
+        fresh = _fresh_complaints_for_the_demo_requester(world, now)
         # The clock owns deadlines and boundaries: it stores them and settles what is due by now.
         clock_recompute(now=now)
         swept = clock_sweep(now=now)
@@ -65,11 +68,30 @@ def demo_seed(*, now: datetime, complaints: int = 300, rng: Random) -> DemoResul
     return DemoResult(
         created=True,
         credentials=tuple(credentials),
-        complaints=len(cases),
+        complaints=len(cases) + fresh,
         tickets=len(stories),
         events=event_count + swept.moved,
         tickets_by_status={status: statuses[status] for status in TicketStatus.values if statuses[status]},
     )
+
+
+def _fresh_complaints_for_the_demo_requester(world: World, now: datetime) -> int:
+    """Two complaints the demo requester has not acted on yet: one to withdraw through the portal's
+    five steps, and one filed a minute ago that the cooling-off lane can still cancel."""
+    requester = world.users["requester"]
+    platforms = {platform.code: platform for platform in world.platforms}
+    types = {kind.code: kind for kind in world.types}
+    stamp = now.astimezone(world.hours.tz).strftime("%Y%m%d%H%M")
+    for n, (type_code, minutes, respondent) in enumerate(
+        (("infringement", 50, "某某数码专营店"), ("account_violation", 1, "用户“小鱼”"))
+    ):
+        Complaint.objects.create(
+            platform=platforms["wechat"], number=f"WX{stamp}{999990 + n:06d}",
+            complaint_type=types[type_code], complainant=requester,
+            complainant_name=requester.display_name, respondent=respondent,
+            filed_at=now - timedelta(minutes=minutes),
+        )
+    return 2
 
 
 def demo_credentials_write(*, credentials: tuple[DemoCredential, ...], directory: Path) -> Path:
@@ -78,6 +100,11 @@ def demo_credentials_write(*, credentials: tuple[DemoCredential, ...], directory
     path = directory / CREDENTIALS_FILE_NAME
     lines = ["# Chehui demo users (seed_demo). Demo only: delete this file when you no longer need it."]
     lines += [f"{c.role:<11} {c.username:<16} {c.password:<14} {c.display_name}" for c in credentials]
+    lines += [
+        "# Staff sign in at /admin/ (configuration) and /workspace/ (queue, cases; /dashboard/",
+        "# for supervisors). The requester signs in to the portal at /account/sign-in/ with",
+        f"# {DEMO_REQUESTER_PHONE}: the SMS code is written to the server's console.",
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     path.chmod(0o600)
     return path

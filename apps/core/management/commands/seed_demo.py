@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.core import clock
 from apps.core.demo import CREDENTIALS_FILE_NAME, demo_credentials_write, demo_seed
+from apps.core.demo.seed import DEMO_REQUESTER_PHONE
 from apps.core.errors import ApplicationError
 
 
@@ -47,6 +48,10 @@ class Command(BaseCommand):
         by_status = ", ".join(f"{status} {count}" for status, count in result.tickets_by_status.items())
         self.stdout.write(f"Tickets by status: {by_status}")
         self.stdout.write(f"\nSign in with these passwords (shown once; also kept in {path}):")
+        self.stdout.write(
+            "  staff: /admin/ and /workspace/; the requester: /account/sign-in/ with "
+            f"{DEMO_REQUESTER_PHONE} (the SMS code appears in the server console)"
+        )
         for credential in result.credentials:
             self.stdout.write(
                 f"  {credential.role:<11} {credential.username:<16} {credential.password:<14} "

@@ -1,0 +1,118 @@
+"""Which records a caller reaches, and as whom it acts: the same rules as the web pages.
+
+A person signed in sees what `ticket_visible_to` gives them, and advances only their own intake.
+An API key sees the tickets of its integration's platforms and nothing else; a record outside
+them is answered 404, so its existence is not revealed.
+"""
+
+from typing import cast
+
+from django.db.models import QuerySet
+from django.http import Http404
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+
+from apps.accounts.models import User
+from apps.api.services import api_requester_missing, integration_agent_get_or_create
+from apps.evidence.models import EvidenceFile
+from apps.evidence.selectors import evidence_for_viewer
+from apps.integrations.permissions import api_key_of, integration_platform_ids
+from apps.tickets.models import WithdrawalTicket
+from apps.tickets.selectors import ticket_get_for_viewer, ticket_visible_to
+
+REQUEST_PERMISSION = "tickets.request_withdrawal"
+WORK_PERMISSION = "tickets.work_tickets"
+
+
+def request_person(request: Request) -> User | None:
+    """The signed-in person, or None for an API key."""
+    user = request.user
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+def tickets_for_caller(request: Request) -> QuerySet[WithdrawalTicket]:
+    """Every ticket the caller may see."""
+    platform_ids = integration_platform_ids(request)
+    if platform_ids is not None:
+        return WithdrawalTicket.objects.filter(platform_id__in=platform_ids)
+    person = request_person(request)
+    return ticket_visible_to(user=person) if person else WithdrawalTicket.objects.none()
+
+
+def ticket_for_caller(request: Request, reference: str) -> WithdrawalTicket:
+    """The ticket with this number if the caller may see it; else 404, never 403."""
+    if api_key_of(request) is not None:
+        ticket = tickets_for_caller(request).filter(reference=reference).first()
+        if ticket is None:
+            raise Http404("No such ticket.")
+        return ticket
+    person = request_person(request)
+    if person is None:
+        raise Http404("No such ticket.")
+    return ticket_get_for_viewer(user=person, reference=reference)
+
+
+def intake_ticket_and_requester(request: Request, reference: str) -> tuple[WithdrawalTicket, User]:
+    """The ticket whose intake the caller advances, and the requester it acts as.
+
+    A person advances only their own tickets' intake (an agent who may see a draft still gets
+    404, as on the portal); a key acts as the ticket's requester.
+    """
+    ticket = ticket_for_caller(request, reference)
+    person = request_person(request)
+    if person is not None:
+        if ticket.requester_id != person.pk:
+            raise Http404("No such ticket.")
+        return ticket, person
+    if ticket.requester is None:
+        raise api_requester_missing()
+    return ticket, ticket.requester
+
+
+def acting_agent(request: Request) -> User:
+    """Who acts as the agent: the person signed in, or the key's integration service user."""
+    key = api_key_of(request)
+    if key is not None:
+        cached = getattr(request, "_api_agent", None)
+        if cached is None:
+            cached = integration_agent_get_or_create(integration=key.integration)
+            request._api_agent = cached  # type: ignore[attr-defined]
+        return cast(User, cached)
+    person = request_person(request)
+    if person is None:
+        raise PermissionDenied()
+    return person
+
+
+def sees_case_details(request: Request) -> bool:
+    """Keys and agents see who did what; a requester sees the timeline as the portal shows it."""
+    if api_key_of(request) is not None:
+        return True
+    person = request_person(request)
+    return bool(person and person.has_perm(WORK_PERMISSION))
+
+
+def evidence_for_caller(request: Request, pk: int) -> EvidenceFile:
+    """One evidence file of a ticket the caller may see; else 404."""
+    if api_key_of(request) is not None:
+        evidence = (
+            EvidenceFile.objects.filter(pk=pk, ticket__in=tickets_for_caller(request))
+            .select_related("ticket", "tier")
+            .first()
+        )
+        if evidence is None:
+            raise Http404("No such evidence file.")
+        return evidence
+    person = request_person(request)
+    if person is None:
+        raise Http404("No such evidence file.")
+    return evidence_for_viewer(user=person, pk=pk)
+
+
+def person_permission_check(request: Request, permission: str) -> None:
+    """Refuse (403) a signed-in person without `permission`; keys are checked by their scopes."""
+    if api_key_of(request) is not None:
+        return
+    person = request_person(request)
+    if person is None or not person.has_perm(permission):
+        raise PermissionDenied()

@@ -1,0 +1,39 @@
+"""OpenAPI helpers: the error answers every operation may give, written once."""
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+
+from apps.core.api import ErrorSerializer
+from apps.integrations.idempotency import KEY_PATTERN
+from apps.integrations.schema import IDEMPOTENCY_KEY_PARAMETER as SHARED_IDEMPOTENCY_KEY
+
+ERROR = ErrorSerializer
+
+
+def errors(*statuses: int) -> dict[int, Any]:
+    """The error responses of an operation: 401 and 429 always, plus the given ones."""
+    descriptions = {
+        400: "Invalid input (see extra.fields) or a business rule refused it.",
+        401: "No API key, or an invalid, revoked or expired one.",
+        403: "The key lacks the scope, or the caller may not do this.",
+        404: "No such record, or one the caller may not see.",
+        409: "The record changed meanwhile, already exists, or the Idempotency-Key is in use.",
+        422: "This Idempotency-Key was used for a different request.",
+        429: "Over the rate limit: wait Retry-After seconds.",
+    }
+    chosen = sorted({401, 403, 429, *statuses})
+    return {status: OpenApiResponse(ERROR, description=descriptions[status]) for status in chosen}
+
+
+WRITE_ERRORS = (400, 404, 409, 422)
+
+
+# The shared parameter, with the format the server enforces, so clients (and fuzzers) know it.
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    name=SHARED_IDEMPOTENCY_KEY.name,
+    type={"type": "string", "pattern": KEY_PATTERN.pattern, "minLength": 1, "maxLength": 255},
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=SHARED_IDEMPOTENCY_KEY.description,
+)
