@@ -1,8 +1,10 @@
 """The public preview endpoint: GET /api/v1/preview."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -14,6 +16,8 @@ from rest_framework.views import APIView
 from apps.core import clock
 from apps.core.api import ErrorSerializer
 from apps.sla.selectors import clock_preview, localized
+
+PREVIEW_REACH = timedelta(days=5 * 365)
 
 
 class PreviewThrottle(AnonRateThrottle):
@@ -34,6 +38,20 @@ class PreviewApi(APIView):
         )
         complaint_filed_at = serializers.DateTimeField(help_text="ISO 8601, e.g. 2026-11-24T20:00:00+08:00")
         submitted_at = serializers.DateTimeField(required=False, help_text="ISO 8601; default: now")
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            # The working-day calendar and the policy speak of recent years, not of the year 881.
+            now = clock.now()
+            earliest, latest = now - PREVIEW_REACH, now + PREVIEW_REACH
+            message = _("Give a time within %(years)s years of today.") % {"years": PREVIEW_REACH.days // 365}
+            errors = {
+                name: [message]
+                for name in ("complaint_filed_at", "submitted_at")
+                if name in attrs and not earliest <= attrs[name] <= latest
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+            return attrs
 
     class DocumentSerializer(serializers.Serializer):
         code = serializers.CharField()

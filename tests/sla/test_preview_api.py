@@ -1,11 +1,17 @@
 """GET /api/v1/preview: what a requester can expect before submitting."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/preview"
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    """These requests speak of 24 November 2026: let that be today, whenever the suite runs."""
+    monkeypatch.setattr("apps.core.clock.now", lambda: datetime(2026, 11, 24, 4, 0, tzinfo=UTC))
 
 
 def _get(client, language="zh-hans", **params):
@@ -94,3 +100,10 @@ def test_a_complaint_cannot_be_filed_after_the_submission(client):
     response = _get(client, "en", complaint_filed_at="2026-11-25T20:00:00+08:00")
     assert response.status_code == 400
     assert "complaint_filed_at" in response.json()["extra"]["fields"]
+
+
+def test_a_time_far_from_today_is_refused_with_its_field(client):
+    response = _get(client, complaint_filed_at="0881-05-29T12:11:34+08:00")
+
+    assert response.status_code == 400
+    assert list(response.json()["extra"]["fields"]) == ["complaint_filed_at"]
