@@ -40,6 +40,14 @@ def content_disposition(disposition: str, filename: str, *, fallback_stem: str) 
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """A PDF opens in the browser's viewer; a Word document is downloaded. 404 for anyone else's."""
     evidence = evidence_for_viewer(user=request.user, pk=pk)  # type: ignore[arg-type]
+    return evidence_file_response(evidence)
+
+
+def evidence_file_response(evidence: EvidenceFile) -> FileResponse:
+    """The stored file, locked down: a PDF opens in the browser's viewer, a Word document downloads.
+
+    The caller has already checked that the viewer may see it.
+    """
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:

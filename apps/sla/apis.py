@@ -44,7 +44,7 @@ class PreviewApi(APIView):
             now = clock.now()
             earliest, latest = now - PREVIEW_REACH, now + PREVIEW_REACH
             message = _("Give a time within %(years)s years of today.") % {"years": PREVIEW_REACH.days // 365}
-            errors = {
+            errors: dict[str, list[str]] = {
                 name: [message]
                 for name in ("complaint_filed_at", "submitted_at")
                 if name in attrs and not earliest <= attrs[name] <= latest

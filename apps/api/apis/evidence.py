@@ -16,10 +16,10 @@ from apps.api.fields import CodeField
 from apps.api.schema import IDEMPOTENCY_KEY_PARAMETER, WRITE_ERRORS, errors
 from apps.api.serializers import EvidenceSerializer
 from apps.core.errors import ApplicationError
-from apps.evidence.checks import DOCX_MIME, PDF_MIME, VERIFIABLE_MIME_TYPES
+from apps.evidence.checks import DOCX_MIME, PDF_MIME
 from apps.evidence.models import EvidenceFile
 from apps.evidence.services import evidence_upload
-from apps.evidence.views import content_disposition, download_name
+from apps.evidence.views import evidence_file_response
 from apps.intake.selectors import ticket_required_documents
 from apps.policy.models import EvidenceTier
 
@@ -114,23 +114,4 @@ class EvidenceDownloadApi(ApiView):
         if not pk.isdigit() or len(pk) > MAX_ID_DIGITS:  # matched as text so a bad id gets the JSON 404
             raise Http404("No such evidence file.")
         evidence = evidence_for_caller(request, int(pk))
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404("The stored file is missing.") from exc
-        known = evidence.detected_type in VERIFIABLE_MIME_TYPES
-        response = FileResponse(
-            handle, content_type=evidence.detected_type if known else "application/octet-stream"
-        )
-        disposition = "inline" if evidence.detected_type == PDF_MIME else "attachment"
-        response["Content-Disposition"] = content_disposition(
-            disposition, download_name(evidence), fallback_stem=f"evidence-{evidence.pk}"
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = (
-            "default-src 'none'; frame-ancestors 'self'" if disposition == "inline" else "sandbox"
-        )
-        response["Cache-Control"] = "private, no-store"
-        response["Cross-Origin-Resource-Policy"] = "same-origin"
-        response["Referrer-Policy"] = "no-referrer"
-        return response
+        return evidence_file_response(evidence)
