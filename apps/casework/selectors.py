@@ -10,6 +10,7 @@ from apps.accounts.models import AgentProfile, User
 from apps.casework.models import Notification, ReplyTemplate
 from apps.casework.services.actions import ADMINISTRATIVE_RECONSIDERATION
 from apps.casework.services.common import LOAD_STATUSES, complaint_stage
+from apps.core.errors import ApplicationError
 from apps.policy.models import AlternativeRoute
 from apps.tickets.models import WithdrawalTicket
 
@@ -80,3 +81,18 @@ def agent_loads() -> list[AgentLoad]:
         )
         for profile in profiles
     ]
+
+
+def route_by_code(*, code: str) -> AlternativeRoute | None:
+    """The route a channel names by its code; None is administrative reconsideration.
+
+    An unknown code is refused with the codes there are, never read as reconsideration.
+    """
+    if code == ADMINISTRATIVE_RECONSIDERATION:
+        return None
+    route = AlternativeRoute.objects.filter(code=code).first()
+    if route is None:
+        codes = [*AlternativeRoute.objects.values_list("code", flat=True), ADMINISTRATIVE_RECONSIDERATION]
+        message = gettext("Unknown route. Use one of: %(codes)s.") % {"codes": ", ".join(codes)}
+        raise ApplicationError(message, extra={"code": "invalid", "fields": {"route": [message]}})
+    return route

@@ -33,6 +33,21 @@ Outcome = IdentityVerificationAttempt.Outcome
 # Methods that send the person something (a code) before they can answer.
 CHALLENGE_METHODS = frozenset({IdentityMethod.SMS_CODE.value})
 
+# The payload key that carries each method's answer: the contract between the channels that ask
+# (portal, API) and every provider.
+ANSWER_FIELDS = {
+    IdentityMethod.FACE_RECOGNITION.value: "face",
+    IdentityMethod.PAYMENT_PASSWORD.value: "password",
+    IdentityMethod.REAL_NAME.value: "real_name",
+    IdentityMethod.DIGITAL_CERTIFICATE.value: "certificate",
+    IdentityMethod.SMS_CODE.value: "code",
+}
+
+
+def answer_field(method: str) -> str:
+    """The payload key under which `method`'s answer is sent."""
+    return ANSWER_FIELDS.get(method, "answer")
+
 
 @dataclass(frozen=True)
 class ProviderResult:
@@ -71,7 +86,7 @@ class IdentityProvider(Protocol):
 class DevelopmentProvider:
     """A stand-in that decides from the payload, so development and tests can pass or fail at will.
 
-    Face recognition and the platforms' own methods read one payload key (DEV_PAYLOAD_KEYS):
+    Face recognition and the platforms' own methods read one payload key (ANSWER_FIELDS):
     "pass" passes, "error" plays a service that did not answer, anything else is rejected (an
     optional "reason" is recorded). An SMS code is really issued: `challenge` makes a random code,
     keeps its digest in the cache and logs the code on the "chehui.identity" logger (record
@@ -84,12 +99,6 @@ class DevelopmentProvider:
 
     ANSWER_PASSED = "pass"
     ANSWER_ERROR = "error"
-    DEV_PAYLOAD_KEYS = {
-        IdentityMethod.FACE_RECOGNITION.value: "face",
-        IdentityMethod.PAYMENT_PASSWORD.value: "password",
-        IdentityMethod.REAL_NAME.value: "real_name",
-        IdentityMethod.DIGITAL_CERTIFICATE.value: "certificate",
-    }
     REJECTION_REASONS = {
         IdentityMethod.FACE_RECOGNITION.value: "face did not match the account holder",
         IdentityMethod.PAYMENT_PASSWORD.value: "payment password was wrong",
@@ -138,7 +147,7 @@ class DevelopmentProvider:
         if clock.now() - datetime.fromisoformat(issued["issued_at"]) > self.SMS_CODE_LIFETIME:
             cache.delete(key)
             return ProviderResult(Outcome.REJECTED, reference, "code expired")
-        answer = "".join(str(payload.get("code", "")).split())
+        answer = "".join(str(payload.get(answer_field(IdentityMethod.SMS_CODE.value), "")).split())
         if not constant_time_compare(self._digest(answer), issued["digest"]):
             return ProviderResult(Outcome.REJECTED, reference, "wrong code")
         cache.delete(key)  # a code is good once
@@ -151,7 +160,7 @@ class DevelopmentProvider:
         if method in CHALLENGE_METHODS:
             return self._verify_code(user=user, ticket=ticket, payload=payload)
         reference = f"dev-{secrets.token_hex(6)}"
-        answer = payload.get(self.DEV_PAYLOAD_KEYS.get(method, "result"))
+        answer = payload.get(answer_field(method))
         if answer == self.ANSWER_PASSED:
             return ProviderResult(Outcome.PASSED, reference)
         if answer == self.ANSWER_ERROR:

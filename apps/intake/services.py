@@ -334,27 +334,25 @@ def complaint_cool_off_cancel(
             pk=draft_id, requester=requester, status=TicketStatus.DRAFT
         ).first()
         if draft is not None:
-            draft.status = TicketStatus.CANCELLED
+            # The complaint is gone: the draft lets go of it, so nothing points at a cancelled one.
             draft.complaint = None
-            draft.version += 1
-            draft.save(update_fields=["status", "complaint", "version", "updated_at"])
-            event_record(
-                ticket=draft, kind=EventKind.STATUS_CHANGED, actor=requester, occurred_at=now,
-                from_value=TicketStatus.DRAFT, to_value=TicketStatus.CANCELLED,
-                data={"code": "cooling_off", "complaint": complaint.number},
-            )
+            _draft_cancel(draft, requester, now, data={"code": "cooling_off", "complaint": complaint.number})
     return complaint
+
+
+def _draft_cancel(draft: WithdrawalTicket, requester: User, now: datetime, data: dict | None = None) -> None:
+    draft.status = TicketStatus.CANCELLED
+    draft.version += 1
+    draft.save(update_fields=["status", "complaint", "version", "updated_at"])
+    event_record(
+        ticket=draft, kind=EventKind.STATUS_CHANGED, actor=requester, occurred_at=now,
+        from_value=TicketStatus.DRAFT, to_value=TicketStatus.CANCELLED, data=data,
+    )
 
 
 @transaction.atomic
 def intake_abandon(*, ticket_id: int, requester: User) -> WithdrawalTicket:
     """Throw away a draft the requester no longer wants."""
     ticket = _draft_lock(ticket_id=ticket_id, requester=requester)
-    ticket.status = TicketStatus.CANCELLED
-    ticket.version += 1
-    ticket.save(update_fields=["status", "version", "updated_at"])
-    event_record(
-        ticket=ticket, kind=EventKind.STATUS_CHANGED, actor=requester,
-        from_value=TicketStatus.DRAFT, to_value=TicketStatus.CANCELLED,
-    )
+    _draft_cancel(ticket, requester, clock.now())
     return ticket

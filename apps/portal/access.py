@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
-from apps.tickets.models import TicketStatus, WithdrawalTicket
+from apps.tickets.models import WithdrawalTicket
 
 
 def requester_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -38,9 +38,3 @@ def own_ticket(request: HttpRequest, reference: str) -> WithdrawalTicket:
         raise Http404("No such ticket.")
     return ticket
 
-
-def own_draft(request: HttpRequest, reference: str) -> WithdrawalTicket:
-    ticket = own_ticket(request, reference)
-    if ticket.status != TicketStatus.DRAFT:
-        raise Http404("Not a draft.")
-    return ticket

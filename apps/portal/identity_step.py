@@ -11,24 +11,19 @@ from django.utils.translation import gettext as _
 from apps.accounts.views import client_ip
 from apps.core.errors import ApplicationError
 from apps.identity.models import IdentityVerificationAttempt
-from apps.identity.providers import CHALLENGE_METHODS, DevelopmentProvider, identity_provider_get
+from apps.identity.providers import (
+    CHALLENGE_METHODS,
+    DevelopmentProvider,
+    answer_field,
+    identity_provider_get,
+)
 from apps.identity.selectors import identity_attempt_message, identity_method_label, identity_progress
 from apps.identity.services import identity_attempt, identity_challenge_send
-from apps.policy.models import IdentityMethod
 from apps.tickets.models import WithdrawalTicket
-
-# What each method asks the requester for, as the dev provider reads it (a real one gets the same).
-ANSWER_FIELDS = {
-    IdentityMethod.FACE_RECOGNITION.value: "face",
-    IdentityMethod.PAYMENT_PASSWORD.value: "password",
-    IdentityMethod.REAL_NAME.value: "real_name",
-    IdentityMethod.DIGITAL_CERTIFICATE.value: "certificate",
-    IdentityMethod.SMS_CODE.value: "code",
-}
 
 
 def _payload(method: str, post: Any) -> dict[str, str]:
-    field = ANSWER_FIELDS.get(method, "answer")
+    field = answer_field(method)
     return {field: str(post.get(field, "")).strip()}
 
 
@@ -70,7 +65,7 @@ def identity_step(
             "passed": method in progress.passed,
             "current": method == progress.next_method,
             "needs_code": method in CHALLENGE_METHODS,
-            "field": ANSWER_FIELDS.get(method, "answer"),
+            "field": answer_field(method),
             "error": error.get(method, ""),
         }
         for method in progress.methods

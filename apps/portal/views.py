@@ -19,7 +19,13 @@ from apps.core import clock
 from apps.core.errors import ApplicationError
 from apps.evidence.services import evidence_upload
 from apps.intake import services as intake
-from apps.intake.selectors import intake_step, requester_tickets, ticket_estimate, ticket_progress
+from apps.intake.selectors import (
+    intake_step,
+    requester_tickets,
+    ticket_estimate,
+    ticket_progress,
+    ticket_required_documents,
+)
 from apps.policy.models import AlternativeRoute, ComplaintType, EvidenceTier, PolicySettings
 from apps.portal.access import own_ticket, requester_required
 from apps.portal.forms import (
@@ -76,23 +82,34 @@ def home(request: HttpRequest) -> HttpResponse:
     })
 
 
-@requester_required
-def withdraw_start(request: HttpRequest) -> HttpResponse:
-    """Step 1 of a new request: platform, category, special case."""
-    form = PlatformForm(request.POST or None)
+def _platform_step(request: HttpRequest, ticket: WithdrawalTicket | None) -> HttpResponse:
+    """Step 1 for a new request (no ticket yet) or for a draft being changed."""
+    initial = {} if ticket is None else {
+        "platform": ticket.platform,
+        "complaint_type": ticket.complaint_type,
+        "special_case": ticket.special_case,
+    }
+    form = PlatformForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             ticket = intake.intake_start(
-                requester=request.user,  # type: ignore[arg-type]
+                requester=cast(User, request.user),
                 platform=form.cleaned_data["platform"],
                 complaint_type=form.cleaned_data["complaint_type"],
                 special_case=form.cleaned_data["special_case"],
+                ticket_id=ticket.pk if ticket is not None else None,
             )
         except ApplicationError as error:
             apply_error(form, error)
         else:
             return _step_redirect(ticket)
-    return _wizard(request, None, 1, "portal/step_platform.html", {"form": form})
+    return _wizard(request, ticket, 1, "portal/step_platform.html", {"form": form})
+
+
+@requester_required
+def withdraw_start(request: HttpRequest) -> HttpResponse:
+    """Step 1 of a new request: platform, category, special case."""
+    return _platform_step(request, None)
 
 
 @requester_required
@@ -100,23 +117,7 @@ def step_platform(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = own_ticket(request, reference)
     if ticket.status != TicketStatus.DRAFT:
         return _step_redirect(ticket)
-    initial = {"platform": ticket.platform, "complaint_type": ticket.complaint_type,
-               "special_case": ticket.special_case}
-    form = PlatformForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            ticket = intake.intake_start(
-                requester=request.user,  # type: ignore[arg-type]
-                platform=form.cleaned_data["platform"],
-                complaint_type=form.cleaned_data["complaint_type"],
-                special_case=form.cleaned_data["special_case"],
-                ticket_id=ticket.pk,
-            )
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            return _step_redirect(ticket)
-    return _wizard(request, ticket, 1, "portal/step_platform.html", {"form": form})
+    return _platform_step(request, ticket)
 
 
 @requester_required
@@ -158,7 +159,11 @@ def step_identity(request: HttpRequest, reference: str) -> HttpResponse:
     return identity_step(request, ticket, _wizard, _step_redirect)
 
 
-def _letter_context(request: HttpRequest, ticket: WithdrawalTicket, form: LetterForm,
+def _max_mb() -> int:
+    return PolicySettings.objects.values_list("max_evidence_bytes", flat=True).get() // (1024 * 1024)
+
+
+def _letter_context(ticket: WithdrawalTicket, form: LetterForm,
                     evidence_form: EvidenceForm | None = None) -> dict[str, Any]:
     progress = ticket_progress(ticket=ticket, now=clock.now())
     letter = Letter.objects.filter(ticket=ticket).first()
@@ -169,7 +174,7 @@ def _letter_context(request: HttpRequest, ticket: WithdrawalTicket, form: Letter
         "progress": progress,
         "evidence_form": evidence_form or EvidenceForm(documents=[c.document for c in progress.documents]),
         "files": ticket.evidence_files.select_related("tier", "document").all(),
-        "max_mb": PolicySettings.objects.get().max_evidence_bytes // (1024 * 1024),
+        "max_mb": _max_mb(),
     }
 
 
@@ -193,7 +198,7 @@ def step_letter(request: HttpRequest, reference: str) -> HttpResponse:
             letter_save(ticket=ticket, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         except ApplicationError as error:
             apply_error(form, error)
-            context = _letter_context(request, ticket, form)
+            context = _letter_context(ticket, form)
             return _wizard(request, ticket, 4, "portal/step_letter.html", context)
         if "continue" in request.POST:
             try:
@@ -205,7 +210,7 @@ def step_letter(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, _("Your letter is saved."))
             return redirect("portal:step_letter", reference=ticket.reference)
-    return _wizard(request, ticket, 4, "portal/step_letter.html", _letter_context(request, ticket, form))
+    return _wizard(request, ticket, 4, "portal/step_letter.html", _letter_context(ticket, form))
 
 
 @requester_required
@@ -230,8 +235,8 @@ def letter_live_check(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = own_ticket(request, reference)
-    progress = ticket_progress(ticket=ticket, now=clock.now())
-    form = EvidenceForm(request.POST, request.FILES, documents=[c.document for c in progress.documents])
+    documents = [check.document for check in ticket_required_documents(ticket=ticket)]
+    form = EvidenceForm(request.POST, request.FILES, documents=documents)
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -247,7 +252,7 @@ def evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
     if ticket.status != TicketStatus.DRAFT:
         return _detail(request, ticket, evidence_form=form, status=400)
     letter_form = LetterForm(initial=_letter_initial(ticket))
-    context = {**_letter_context(request, ticket, letter_form, form), "status": 400}
+    context = {**_letter_context(ticket, letter_form, form), "status": 400}
     return _wizard(request, ticket, 4, "portal/step_letter.html", context)
 
 
@@ -328,15 +333,13 @@ def _detail(request: HttpRequest, ticket: WithdrawalTicket, *, evidence_form: Ev
         "letter": Letter.objects.filter(ticket=ticket).first(),
         "files": ticket.evidence_files.select_related("tier", "document").all(),
         "evidence_form": evidence_form or EvidenceForm(documents=[c.document for c in progress.documents]),
-        "accepts_evidence": ticket.status in (TicketStatus.RECEIVED, TicketStatus.ASSIGNED,
-                                              TicketStatus.WAITING_ON_REQUESTER, TicketStatus.SUBMITTED),
-        "settings": PolicySettings.objects.get(),
+        "accepts_evidence": ticket.is_open,  # the detail page shows sent tickets only, never drafts
         "asked": (
             TicketEvent.objects.filter(ticket=ticket, kind=EventKind.EVIDENCE_REQUESTED)
             .order_by("-occurred_at").values_list("data__message", flat=True).first()
             if ticket.status == TicketStatus.WAITING_ON_REQUESTER else None
         ),
-        "max_mb": PolicySettings.objects.get().max_evidence_bytes // (1024 * 1024),
+        "max_mb": _max_mb(),
     }, status=status)
 
 

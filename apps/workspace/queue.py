@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from apps.accounts.models import AgentProfile, User
 from apps.evidence.models import EvidenceFile
@@ -190,8 +190,7 @@ def _rows(tickets: list[WithdrawalTicket], specs: tuple[StageSpec, ...], now: da
     for ticket_id, tier_id in (
         EvidenceFile.objects.filter(ticket__in=[t.pk for t in tickets])
         .values_list("ticket_id", "tier_id")
-        .annotate(n=Count("pk"))
-        .values_list("ticket_id", "tier_id")
+        .distinct()
     ):
         present.setdefault(ticket_id, set()).add(tier_id)
     multiplier = float(PolicySettings.objects.values_list("complete_chain_odds_multiplier", flat=True).get())

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import AgentProfile, User
 from apps.casework import services as casework
-from apps.casework.selectors import notifications_for
+from apps.casework.selectors import notifications_for, route_by_code
 from apps.casework.services import notification_message
 from apps.core import clock
 from apps.core.errors import ApplicationError
-from apps.policy.models import AlternativeRoute, ComplaintType, Platform, SpecialCase
+from apps.policy.models import ComplaintType, Platform, SpecialCase
 from apps.tickets.models import WithdrawalTicket
 from apps.tickets.selectors import ticket_get_for_viewer
 from apps.workspace.access import agent_required, workspace_render
@@ -142,7 +142,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, WithdrawalTicket, int | None], Any]] =
     ),
     "route": lambda r, t, v: casework.ticket_route(
         ticket_id=t.pk, agent=_me(r), expected_version=v, note=r.POST.get("note", ""),
-        route=AlternativeRoute.objects.filter(code=r.POST.get("route", "")).first(),
+        route=route_by_code(code=r.POST.get("route", "")),
     ),
     "reopen": lambda r, t, v: casework.ticket_reopen(
         ticket_id=t.pk, actor=_me(r), note=r.POST.get("note", ""), expected_version=v,
@@ -169,11 +169,6 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     run = ACTIONS.get(action)
     if run is None:
         return _case_page(request, ticket, status=404)
-    if action == "route" and request.POST.get("route") and not AlternativeRoute.objects.filter(
-        code=request.POST["route"]
-    ).exists() and request.POST["route"] != casework.ADMINISTRATIVE_RECONSIDERATION:
-        error = ApplicationError(_("Choose a route from the list."), extra={"field": "route"})
-        return _case_page(request, ticket, posted=request.POST.dict(), error=error, status=400)
     try:
         run(request, ticket, _version(request))
     except ApplicationError as error:

@@ -137,3 +137,16 @@ def test_an_agent_cannot_bulk_assign(as_user, now):
     ticket = received_ticket()
     as_user(agent).post(reverse("workspace:bulk_assign"), {"ticket": [ticket.pk], "agent": agent.pk})
     assert WithdrawalTicket.objects.get(pk=ticket.pk).assignee is None
+
+
+def test_an_unknown_route_is_refused_not_read_as_reconsideration(as_user, now):
+    agent = agent_with()
+    ticket = received_ticket()
+    client = as_user(agent)
+    act(client, ticket, "claim", version=ticket.version)
+    ticket.refresh_from_db()
+
+    response = act(client, ticket, "route", version=ticket.version, route="nowhere")
+
+    assert response.status_code == 400
+    assert WithdrawalTicket.objects.get(pk=ticket.pk).status == TicketStatus.ASSIGNED

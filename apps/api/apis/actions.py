@@ -23,8 +23,8 @@ from apps.api.schema import IDEMPOTENCY_KEY_PARAMETER, WRITE_ERRORS, errors
 from apps.api.serializers import TicketDetailSerializer
 from apps.casework import services as casework
 from apps.casework.models import ContactChannel, ReplyTemplate
+from apps.casework.selectors import route_by_code
 from apps.core.errors import ApplicationError
-from apps.policy.models import AlternativeRoute
 
 RESPONSES = {200: TicketDetailSerializer, **errors(*WRITE_ERRORS)}
 NOTE_MAX_CHARS = 2000
@@ -220,24 +220,10 @@ class TicketRouteApi(ActionApi):
     def act(
         self, *, ticket_id: int, actor: User, expected_version: int | None, values: dict[str, Any]
     ) -> None:
-        code = values["route"]
-        route = None
-        if code != casework.ADMINISTRATIVE_RECONSIDERATION:
-            route = AlternativeRoute.objects.filter(code=code).first()
-            if route is None:
-                message = gettext("Unknown route. Use one of: %(codes)s.") % {
-                    "codes": ", ".join(
-                        [
-                            *AlternativeRoute.objects.values_list("code", flat=True),
-                            casework.ADMINISTRATIVE_RECONSIDERATION,
-                        ]
-                    )
-                }
-                raise ApplicationError(message, extra={"code": "invalid", "fields": {"route": [message]}})
         casework.ticket_route(
             ticket_id=ticket_id,
             agent=actor,
-            route=route,
+            route=route_by_code(code=values["route"]),
             note=values["note"],
             expected_version=expected_version,
         )

@@ -14,11 +14,11 @@ from apps.api.base import ApiView, ApiWriteView
 from apps.api.presenters import identity_data, ticket_detail
 from apps.api.schema import IDEMPOTENCY_KEY_PARAMETER, WRITE_ERRORS, errors
 from apps.api.serializers import IdentitySerializer, TicketDetailSerializer
+from apps.identity.providers import answer_field
 from apps.identity.selectors import identity_attempt_message, identity_progress
 from apps.identity.services import identity_attempt, identity_challenge_send
 from apps.intake import services as intake
 from apps.policy.models import IdentityMethod
-from apps.portal.identity_step import ANSWER_FIELDS
 from apps.tickets.letter_coach_messages import findings_render
 from apps.tickets.letters import letter_check, letter_save
 from apps.tickets.models import Letter
@@ -91,7 +91,7 @@ class TicketIdentityApi(ApiWriteView):
             ticket=ticket,
             user=requester,
             method=method,
-            payload={ANSWER_FIELDS.get(method, "answer"): data.validated_data["answer"].strip()},
+            payload={answer_field(method): data.validated_data["answer"].strip()},
             ip_address=client_ip(request),
         )
         return Response(
