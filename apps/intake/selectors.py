@@ -12,6 +12,7 @@ from apps.intake.services import STEP_FIELDS
 from apps.policy.models import AlternativeRoute, DocumentRequirement, EvidenceTier, PolicySettings, Stage
 from apps.sla.aging import success_estimate
 from apps.sla.policy import stage_specs
+from apps.sla.selectors import localized
 from apps.tickets.models import OPEN_STATUSES, EventKind, TicketEvent, TicketStatus, WithdrawalTicket
 
 FINAL_ROUTE_STATUSES = (TicketStatus.REFUSED, TicketStatus.EXPIRED, TicketStatus.ROUTED)
@@ -74,7 +75,8 @@ class TicketProgress:
     @property
     def timeline(self) -> list[tuple[datetime, str, str]]:
         """Each event as (when, what, detail) in the reader's language."""
-        return [(event.occurred_at, event.get_kind_display(), event_detail(event)) for event in self.events]
+        names = stage_names()
+        return [(e.occurred_at, e.get_kind_display(), event_detail(e, names)) for e in self.events]
 
     @property
     def tiers_missing(self) -> list[EvidenceTier]:
@@ -85,14 +87,20 @@ class TicketProgress:
         return [check for check in self.documents if not check.present]
 
 
-def event_detail(event: TicketEvent) -> str:
+def stage_names() -> dict[str, str]:
+    """Each stage's name in the reader's language, by code (one query)."""
+    return {stage.code: localized(stage, "name") for stage in Stage.objects.all()}
+
+
+def event_detail(event: TicketEvent, stage_names: dict[str, str]) -> str:
     """What an event changed, named for a person: the intake step, the new status, the new stage."""
-    if event.kind == EventKind.INTAKE_STEP and event.to_value in STEP_FIELDS:
-        return str(getattr(WithdrawalTicket._meta.get_field(event.to_value), "verbose_name", ""))
+    if event.kind == EventKind.INTAKE_STEP and event.to_value.isdigit() and 1 <= int(event.to_value) <= 5:
+        field = WithdrawalTicket._meta.get_field(STEP_FIELDS[int(event.to_value) - 1])
+        return str(getattr(field, "verbose_name", ""))
     if event.kind in (EventKind.STATUS_CHANGED, EventKind.DECIDED, EventKind.SUBMITTED, EventKind.RECEIVED):
         return str(TicketStatus(event.to_value).label) if event.to_value in TicketStatus.values else ""
     if event.kind == EventKind.STAGE_CHANGED:
-        return event.to_value
+        return stage_names.get(event.to_value, event.to_value)  # the clock records the stage's code
     return ""
 
 

@@ -69,10 +69,11 @@ def _draft_lock(*, ticket_id: int, requester: User) -> WithdrawalTicket:
 
 
 def _step_done(ticket: WithdrawalTicket, field: str, now: datetime, actor: User, data: dict) -> None:
+    """Mark an intake step done; its event names the step by number (1-5), as every channel does."""
     setattr(ticket, field, now)
     event_record(
         ticket=ticket, kind=EventKind.INTAKE_STEP, actor=actor, occurred_at=now,
-        to_value=field, data=data,
+        to_value=str(STEP_FIELDS.index(field) + 1), data=data,
     )
 
 

@@ -12,6 +12,7 @@ from apps.casework.services.personal_data import PersonalDataField
 from apps.evidence.models import EvidenceFile
 from apps.intake.selectors import TicketProgress, ticket_progress
 from apps.tickets.letter_coach_messages import findings_render
+from apps.tickets.letters import letter_check
 from apps.tickets.models import Letter, TicketStatus, WithdrawalTicket
 
 DECIDABLE = (TicketStatus.ASSIGNED, TicketStatus.WAITING_ON_REQUESTER)
@@ -24,6 +25,7 @@ class CaseView:
     ticket: WithdrawalTicket
     progress: TicketProgress
     letter: Letter | None
+    coach_score: int | None
     findings: list[dict[str, Any]]
     files: list[EvidenceFile]
     masked: dict[str, str]
@@ -42,6 +44,11 @@ class CaseView:
 def case_view(*, ticket: WithdrawalTicket, viewer: User, now: datetime) -> CaseView:
     """Everything the case page shows about one ticket the viewer may see."""
     letter = Letter.objects.filter(ticket=ticket).first()
+    # The coach reads the letter as it stands, in the viewer's language and today's phrase list.
+    report = letter_check(
+        complaint_time=letter.complaint_time, respondent=letter.respondent, reason=letter.reason,
+        body=letter.body,
+    ) if letter else None
     masked = personal_data_masked(ticket=ticket)
     supervisor = viewer.has_perm("tickets.supervise_tickets")
     handler = ticket.assignee_id == viewer.pk or supervisor
@@ -55,7 +62,8 @@ def case_view(*, ticket: WithdrawalTicket, viewer: User, now: datetime) -> CaseV
         ticket=ticket,
         progress=ticket_progress(ticket=ticket, now=now),
         letter=letter,
-        findings=findings_render(letter.coach_findings) if letter else [],
+        coach_score=report.score if report else None,
+        findings=findings_render(report.findings) if report else [],
         files=list(ticket.evidence_files.select_related("tier", "document")),
         masked=masked,
         personal_fields=[

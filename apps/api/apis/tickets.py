@@ -24,7 +24,7 @@ from apps.api.schema import IDEMPOTENCY_KEY_PARAMETER, WRITE_ERRORS, errors
 from apps.api.serializers import EventSerializer, TicketDetailSerializer, TicketSummarySerializer
 from apps.api.services import api_requester_get_or_create
 from apps.intake import services as intake
-from apps.intake.selectors import event_detail
+from apps.intake.selectors import event_detail, stage_names
 from apps.integrations.permissions import api_key_of, integration_platform_check
 from apps.integrations.webhooks import VALUE_KINDS
 from apps.policy.models import ComplaintType, Platform, SpecialCase, Stage
@@ -180,6 +180,7 @@ class TicketEventsApi(ApiView):
     def get(self, request: Request, reference: str) -> Response:
         ticket = ticket_for_caller(request, reference)
         details = sees_case_details(request)
+        names = stage_names()
         events = (
             TicketEvent.objects.filter(ticket=ticket).select_related("actor").order_by("occurred_at", "id")
         )
@@ -190,7 +191,7 @@ class TicketEventsApi(ApiView):
                 "kind_label": event.get_kind_display(),
                 "occurred_at": event.occurred_at,
                 "actor": (str(event.actor) if event.actor_id else event.actor_label) if details else "",
-                "detail": event_detail(event),
+                "detail": event_detail(event, names),
                 "from_value": event.from_value if details or event.kind in VALUE_KINDS else "",
                 "to_value": event.to_value if details or event.kind in VALUE_KINDS else "",
             }
