@@ -15,12 +15,13 @@ from rest_framework.views import APIView
 
 from apps.core import clock
 from apps.core.api import ErrorSerializer
+from apps.integrations.throttling import FailOpenThrottleMixin
 from apps.sla.selectors import clock_preview, localized
 
 PREVIEW_REACH = timedelta(days=5 * 365)
 
 
-class PreviewThrottle(AnonRateThrottle):
+class PreviewThrottle(FailOpenThrottleMixin, AnonRateThrottle):
     scope = "preview"
 
 

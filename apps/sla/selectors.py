@@ -1,9 +1,11 @@
 """Reads of the clock: what a requester can expect before submitting (the preview)."""
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -12,6 +14,8 @@ from apps.core.errors import ApplicationError
 from apps.policy.models import ComplaintType, Platform, Stage
 from apps.sla.deadlines import TicketClock, ticket_clock
 from apps.sla.policy import clock_policy_load, working_calendar
+
+logger = logging.getLogger(__name__)
 
 
 def _english() -> bool:
@@ -114,3 +118,23 @@ def calendar_missing_years(*, today: date) -> list[int]:
     """This year and next, where no official or administrator-entered holiday schedule is known."""
     calendar = working_calendar(today=today)
     return [year for year in (today.year, today.year + 1) if calendar.is_provisional(date(year, 1, 1))]
+
+
+CALENDAR_CHECK_SECONDS = 600
+
+
+def calendar_missing_years_cached(*, today: date) -> list[int]:
+    """`calendar_missing_years`, remembered for ten minutes; computed afresh when the cache is down."""
+    key = f"sla:calendar-missing:{today.isoformat()}"
+    try:
+        years = cache.get(key)
+    except Exception:
+        logger.warning("calendar check not cached: the cache did not answer", exc_info=True)
+        return calendar_missing_years(today=today)
+    if years is None:
+        years = calendar_missing_years(today=today)
+        try:
+            cache.set(key, years, CALENDAR_CHECK_SECONDS)
+        except Exception:
+            logger.warning("calendar check not cached: the cache did not answer", exc_info=True)
+    return list(years)

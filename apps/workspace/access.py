@@ -11,7 +11,7 @@ from django.shortcuts import render
 
 from apps.casework.selectors import notifications_unread_count
 from apps.core import clock
-from apps.sla.selectors import calendar_missing_years
+from apps.sla.selectors import calendar_missing_years_cached
 
 
 def _guard(permission: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
@@ -42,7 +42,7 @@ def workspace_render(
         "nav": nav,
         "unread_notifications": notifications_unread_count(user=request.user),  # type: ignore[arg-type]
         "calendar_missing_years": (
-            calendar_missing_years(today=clock.now().date())
+            calendar_missing_years_cached(today=clock.now().date())
             if request.user.has_perm("tickets.supervise_tickets") else []
         ),
     }

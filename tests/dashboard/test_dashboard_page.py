@@ -350,6 +350,6 @@ def test_the_page_runs_a_fixed_number_of_queries(
     client.force_login(supervisor)
     client.get(reverse("dashboard:home"))  # the session and permission caches, as on any later visit
 
-    with django_assert_num_queries(14 if snapshot else 17):
+    with django_assert_num_queries(12 if snapshot else 15):
         response = client.get(reverse("dashboard:home"))
     assert response.status_code == 200

@@ -40,3 +40,15 @@ def test_each_key_counts_apart(crm, frozen, three_a_minute):
         key_client(first).get("/scoped")
     assert key_client(first).get("/scoped").status_code == 429
     assert key_client(second).get("/scoped").status_code == 200
+
+
+def test_with_the_cache_down_requests_go_through_uncounted(crm, frozen, three_a_minute, settings):
+    _key, plain = issue(crm, Scope.TICKETS_READ)
+    settings.CACHES = {  # a Redis nobody listens on
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0",
+        }
+    }
+    client = key_client(plain)
+
+    assert [client.get("/scoped").status_code for _ in range(4)] == [200, 200, 200, 200]

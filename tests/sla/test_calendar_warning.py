@@ -37,3 +37,17 @@ def test_in_mid_2025_both_years_are_known_and_nothing_is_missing(monkeypatch):
     monkeypatch.setattr("apps.core.clock.now", lambda: datetime(2025, 6, 1, tzinfo=UTC))
     page = logged_in(staff_in("supervisor")).get("/admin/")
     assert 'data-testid="calendar-warning"' not in page.text
+
+
+def test_staff_pages_still_open_with_the_cache_down(monkeypatch, settings):
+    monkeypatch.setattr("apps.core.clock.now", lambda: datetime(2026, 11, 24, 4, 0, tzinfo=UTC))
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0",
+        }
+    }
+
+    page = logged_in(staff_in("supervisor")).get("/admin/")
+
+    assert page.status_code == 200
+    assert "2027" in page.content.decode()
