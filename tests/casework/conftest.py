@@ -75,6 +75,12 @@ def now(monkeypatch) -> Callable[[datetime], datetime]:
     return set_to
 
 
+@pytest.fixture(autouse=True)
+def _frozen_by_default(now):
+    """Every test here speaks of 24 November 2026 (its complaints are filed that morning): freeze the
+    domain clock there, so no result depends on the hour or the day the suite runs."""
+
+
 @pytest.fixture
 def agent(db) -> User:
     return agent_with()
