@@ -93,19 +93,36 @@ TEMPLATES = [
 ]
 
 # ---------------------------------------------------------------------------- data
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'chehui.sqlite3'}"),
-}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The embedded default: web, worker and beat share one file, so writers queue for the lock
-    # (IMMEDIATE) instead of failing with "database is locked", and readers do not block them (WAL).
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;",
-    }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+
+def database(url: str) -> dict[str, object]:
+    """The `default` database for a DATABASE_URL, tuned for its engine."""
+    config: dict[str, object] = dict(env.db_url_config(url))
+    config["ATOMIC_REQUESTS"] = False
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # The embedded default: web, worker and beat share one file, so writers queue for the lock
+        # (IMMEDIATE) instead of failing with "database is locked", and readers do not block them
+        # (WAL).
+        config["OPTIONS"] = {
+            "timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;",
+        }
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        config["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+        config["CONN_HEALTH_CHECKS"] = True
+        # Parameters travel apart from the SQL and a statement run 5 times on a connection is
+        # prepared, so PostgreSQL plans it once, not at every request: planning the joins of a
+        # ticket read cost more than running them. Behind a pooler in transaction mode (where
+        # prepared statements do not follow the session) set DATABASE_PREPARE_THRESHOLD=0.
+        threshold = env.int("DATABASE_PREPARE_THRESHOLD", default=5)
+        config["OPTIONS"] = {
+            **dict(config.get("OPTIONS") or {}),  # type: ignore[call-overload]
+            "server_side_binding": True,
+            "prepare_threshold": threshold or None,
+        }
+    return config
+
+
+DATABASES = {"default": database(env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'chehui.sqlite3'}"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

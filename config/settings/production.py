@@ -1,14 +1,12 @@
 """Production: every secret comes from the environment, with no default."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import REDIS_URL, env
+from config.settings.base import REDIS_URL, database, env
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": database(env.str("DATABASE_URL"))}
 if not REDIS_URL:
     raise RuntimeError("REDIS_URL is required in production (Celery broker and cache).")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])

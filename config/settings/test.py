@@ -1,13 +1,11 @@
 """The test suite: real PostgreSQL and Redis on this machine, as CI has them."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import VAR_DIR, env
+from config.settings.base import VAR_DIR, database, env
 
 DEBUG = False
 SECRET_KEY = "django-insecure-test-only"  # noqa: S105
-DATABASES = {
-    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/chehui"),
-}
+DATABASES = {"default": database(env.str("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/chehui"))}
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/15")
 CACHES = {
     "default": {
