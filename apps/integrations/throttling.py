@@ -1,7 +1,11 @@
 """Requests per API key, counted under the key's public prefix; over the rate: 429 + Retry-After."""
 
 import logging
+import secrets
 
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.redis import RedisCache
+from redis import Redis
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
@@ -28,7 +32,66 @@ class FailOpenThrottleMixin:
             return True
 
 
-class ApiKeyRateThrottle(FailOpenThrottleMixin, SimpleRateThrottle):
+def _redis_client(backend: RedisCache, key: str) -> Redis:
+    """A redis-py client on the pool of Django's Redis cache, made once per backend instance.
+
+    Django makes a new client per call, and building one (its table of reply parsers) costs
+    more than the round trip it is for.
+    """
+    client: Redis | None = getattr(backend, "_chehui_client", None)
+    if client is None:
+        client = backend._cache.get_client(key, write=True)
+        backend._chehui_client = client  # type: ignore[attr-defined]
+    return client
+
+
+class RedisSlidingLogMixin:
+    """DRF's sliding log, kept in a Redis sorted set and checked in one atomic round trip.
+
+    DRF's `SimpleRateThrottle` reads the whole list of recent request times, then writes it
+    back: two round trips carrying up to the rate's count of timestamps, and two concurrent
+    requests may each count as the only one. Here one MULTI drops the times past the window,
+    adds this one and counts; a refused request takes its time out again, so, as in DRF, only
+    requests let through are counted, and Retry-After is when the oldest of them leaves the
+    window. Caches other than Redis (the embedded default) keep DRF's list.
+    """
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        throttle: SimpleRateThrottle = self  # type: ignore[assignment]
+        backend = caches[DEFAULT_CACHE_ALIAS]
+        if throttle.rate is None or not isinstance(backend, RedisCache):
+            return super().allow_request(request, view)  # type: ignore[misc]
+        ident = throttle.get_cache_key(request, view)
+        if ident is None:
+            return True
+        # Its own name: DRF's list (another Redis type) may still sit under `ident` after an upgrade.
+        key = backend.make_and_validate_key(f"{ident}:log")
+        limit, duration = throttle.num_requests, throttle.duration  # type: ignore[attr-defined]
+        now = throttle.timer()
+        member = f"{now:.6f}-{secrets.token_hex(4)}"
+        client = _redis_client(backend, key)
+        pipeline = client.pipeline(transaction=True)
+        pipeline.zremrangebyscore(key, "-inf", now - duration)
+        pipeline.zadd(key, {member: now})
+        pipeline.zcard(key)
+        pipeline.zrange(key, 0, 0, withscores=True)
+        pipeline.expire(key, int(duration) + 1)
+        _removed, _added, count, oldest, _expiry = pipeline.execute()
+        if count <= limit:
+            return True
+        client.zrem(key, member)
+        oldest_time = oldest[0][1] if oldest else now
+        self.wait_seconds = max(0.0, oldest_time + duration - now)
+        return False
+
+    def wait(self) -> float | None:
+        seconds: float | None = getattr(self, "wait_seconds", None)
+        if seconds is not None:
+            return seconds
+        return super().wait()  # type: ignore[misc]
+
+
+class ApiKeyRateThrottle(FailOpenThrottleMixin, RedisSlidingLogMixin, SimpleRateThrottle):
     """The rate is REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["api_key"]; people are not counted here."""
 
     scope = conf.API_KEY_RATE_SCOPE

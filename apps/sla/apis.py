@@ -15,13 +15,13 @@ from rest_framework.views import APIView
 
 from apps.core import clock
 from apps.core.api import ErrorSerializer
-from apps.integrations.throttling import FailOpenThrottleMixin
+from apps.integrations.throttling import FailOpenThrottleMixin, RedisSlidingLogMixin
 from apps.sla.selectors import clock_preview, localized
 
 PREVIEW_REACH = timedelta(days=5 * 365)
 
 
-class PreviewThrottle(FailOpenThrottleMixin, AnonRateThrottle):
+class PreviewThrottle(FailOpenThrottleMixin, RedisSlidingLogMixin, AnonRateThrottle):
     scope = "preview"
 
 
