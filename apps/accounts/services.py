@@ -262,22 +262,36 @@ def _locked_error(*, locked_until: datetime, now: datetime) -> ApplicationError:
 # ---------------------------------------------------------------------------- the requester
 
 
+# Every ticket an integration files looks its requester up: one statement, not an ORM query and
+# a second one for the groups (the ORM's compiling cost more than PostgreSQL's answering).
+REQUESTER_LOOKUP_SQL = """
+SELECT u.*, EXISTS (
+    SELECT 1 FROM accounts_user_groups ug JOIN auth_group g ON g.id = ug.group_id
+    WHERE ug.user_id = u.id AND g.name IN (%s, %s)
+) AS in_staff_group
+FROM accounts_user u
+WHERE u.phone = %s
+ORDER BY u.id
+LIMIT 1
+"""
+
+
 def requester_get_or_create(*, phone: str) -> User:
     """Return the requester with this number, creating one; staff are sent to the staff login."""
-    user = User.objects.filter(phone=phone).first()
-    if user is not None:
-        if user.is_staff or user.is_superuser or user.groups.filter(name__in=[AGENT, SUPERVISOR]).exists():
+    found = next(iter(User.objects.raw(REQUESTER_LOOKUP_SQL, [AGENT, SUPERVISOR, phone])), None)
+    if found is not None:
+        if found.is_staff or found.is_superuser or found.__dict__["in_staff_group"]:
             raise ApplicationError(
                 _("This number belongs to a staff account. Staff sign in with their user name "
                   "and password on the staff login page."),
                 {"field": "code", "reason": "staff_account"},
             )
-        if not user.is_active:
+        if not found.is_active:
             raise ApplicationError(
                 _("This account has been disabled. Please contact us if you think this is a mistake."),
                 {"field": "code", "reason": "inactive_account"},
             )
-        return user
+        return found
     user = User(
         username=_requester_username(phone=phone),
         phone=phone,

@@ -27,11 +27,12 @@ from apps.policy.models import (
 from apps.sla.aging import age_hours
 from apps.sla.selectors import localized
 from apps.sla.services import ticket_clock_start
-from apps.tickets.events import event_record
+from apps.tickets.events import event_new, event_record, events_record
 from apps.tickets.models import (
     OPEN_STATUSES,
     EventKind,
     Letter,
+    TicketEvent,
     TicketSource,
     TicketStatus,
     WithdrawalTicket,
@@ -68,13 +69,52 @@ def _draft_lock(*, ticket_id: int, requester: User) -> WithdrawalTicket:
     return ticket
 
 
-def _step_done(ticket: WithdrawalTicket, field: str, now: datetime, actor: User, data: dict) -> None:
+def _step_event(ticket: WithdrawalTicket, field: str, now: datetime, actor: User, data: dict) -> TicketEvent:
     """Mark an intake step done; its event names the step by number (1-5), as every channel does."""
     setattr(ticket, field, now)
-    event_record(
+    return event_new(
         ticket=ticket, kind=EventKind.INTAKE_STEP, actor=actor, occurred_at=now,
         to_value=str(STEP_FIELDS.index(field) + 1), data=data,
     )
+
+
+def _step_done(ticket: WithdrawalTicket, field: str, now: datetime, actor: User, data: dict) -> None:
+    events_record([_step_event(ticket, field, now, actor, data)])
+
+
+def _step_one_data(
+    platform: Platform, complaint_type: ComplaintType | None, special_case: SpecialCase | None
+) -> dict[str, str | None]:
+    return {
+        "platform": platform.code,
+        "complaint_type": complaint_type.code if complaint_type else None,
+        "special_case": special_case.code if special_case else None,
+    }
+
+
+def _draft_create(
+    *,
+    requester: User,
+    platform: Platform,
+    complaint_type: ComplaintType | None,
+    special_case: SpecialCase | None,
+    source: str,
+    now: datetime,
+) -> WithdrawalTicket:
+    """A new draft with step 1 done: one row and its two events, in two INSERTs."""
+    ticket = WithdrawalTicket(
+        requester=requester, source=source, platform=platform, complaint_type=complaint_type,
+        special_case=special_case, status=TicketStatus.DRAFT,
+    )
+    step = _step_event(ticket, "entry_completed_at", now, requester, _step_one_data(
+        platform, complaint_type, special_case
+    ))
+    ticket.version += 1  # created, then step 1: as a draft changed by step 1 would count
+    ticket.save(force_insert=True)
+    events_record([
+        event_new(ticket=ticket, kind=EventKind.CREATED, actor=requester, occurred_at=now), step,
+    ])
+    return ticket
 
 
 @transaction.atomic
@@ -96,10 +136,10 @@ def intake_start(
         )
     now = clock.now()
     if ticket_id is None:
-        ticket = WithdrawalTicket.objects.create(
-            requester=requester, source=source, platform=platform, status=TicketStatus.DRAFT
+        return _draft_create(
+            requester=requester, platform=platform, complaint_type=complaint_type,
+            special_case=special_case, source=source, now=now,
         )
-        event_record(ticket=ticket, kind=EventKind.CREATED, actor=requester, occurred_at=now)
     else:
         ticket = _draft_lock(ticket_id=ticket_id, requester=requester)
         if ticket.platform_id != platform.pk:
@@ -111,11 +151,9 @@ def intake_start(
     ticket.platform = platform
     ticket.complaint_type = complaint_type
     ticket.special_case = special_case
-    _step_done(ticket, "entry_completed_at", now, requester, {
-        "platform": platform.code,
-        "complaint_type": complaint_type.code if complaint_type else None,
-        "special_case": special_case.code if special_case else None,
-    })
+    _step_done(ticket, "entry_completed_at", now, requester, _step_one_data(
+        platform, complaint_type, special_case
+    ))
     ticket.version += 1
     ticket.save()
     return ticket

@@ -1,5 +1,6 @@
 """Integrations: who calls the API (keys, scopes, platforms), replayable writes, and webhooks."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
@@ -38,6 +39,10 @@ class Integration(models.Model):
     def actor_label(self) -> str:
         """How the ticket event log names changes this integration made."""
         return f"api:{self.name}"[:100]
+
+    def platform_ids_known(self, ids: Iterable[int]) -> None:
+        """Keep platform ids read along with this instance, so `platform_ids` asks nothing."""
+        self._platform_ids = frozenset(ids)
 
     def platform_ids(self) -> frozenset[int]:
         """The platforms it may act for, read once per instance (one instance per request)."""

@@ -3,11 +3,58 @@
 from datetime import datetime
 from typing import Any
 
+from django.db import connections, router
 from django.db.models import Model
+from django.db.models.signals import post_save
 
 from apps.accounts.models import User
 from apps.core import clock
 from apps.tickets.models import EventKind, TicketEvent, WithdrawalTicket
+
+
+def event_new(
+    *,
+    ticket: WithdrawalTicket,
+    kind: EventKind,
+    actor: User | None = None,
+    actor_label: str = "",
+    from_value: object = "",
+    to_value: object = "",
+    data: dict[str, Any] | None = None,
+    occurred_at: datetime | None = None,
+    dedupe_key: str | None = None,
+) -> TicketEvent:
+    """One event for a ticket's log, not saved yet: give it to `events_record` with its siblings."""
+    return TicketEvent(
+        ticket=ticket,
+        kind=kind,
+        actor=actor,
+        actor_label=actor_label,
+        from_value="" if from_value is None else str(from_value),
+        to_value="" if to_value is None else str(to_value),
+        data=data or {},
+        occurred_at=occurred_at or clock.now(),
+        dedupe_key=dedupe_key,
+    )
+
+
+def events_record(events: list[TicketEvent]) -> list[TicketEvent]:
+    """Append several events in one INSERT; each then sends post_save as a save would.
+
+    The signal is what hands events to the webhooks (apps.integrations.signals), so an event
+    written here reaches receivers exactly as one written by `event_record`.
+    """
+    if not events:
+        return []
+    using = router.db_for_write(TicketEvent)
+    if not connections[using].features.can_return_rows_from_bulk_insert:
+        for event in events:  # without RETURNING a bulk insert leaves the ids unknown
+            event.save(using=using)
+        return events
+    saved = TicketEvent.objects.using(using).bulk_create(events)
+    for event in saved:
+        post_save.send(sender=TicketEvent, instance=event, created=True, raw=False, using=using)
+    return saved
 
 
 def event_record(
@@ -23,17 +70,12 @@ def event_record(
     dedupe_key: str | None = None,
 ) -> TicketEvent:
     """Append one event to a ticket's log."""
-    return TicketEvent.objects.create(
-        ticket=ticket,
-        kind=kind,
-        actor=actor,
-        actor_label=actor_label,
-        from_value="" if from_value is None else str(from_value),
-        to_value="" if to_value is None else str(to_value),
-        data=data or {},
-        occurred_at=occurred_at or clock.now(),
-        dedupe_key=dedupe_key,
+    event = event_new(
+        ticket=ticket, kind=kind, actor=actor, actor_label=actor_label, from_value=from_value,
+        to_value=to_value, data=data, occurred_at=occurred_at, dedupe_key=dedupe_key,
     )
+    event.save()
+    return event
 
 
 def event_status_changed(

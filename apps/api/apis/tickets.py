@@ -19,7 +19,7 @@ from apps.api.access import (
 from apps.api.base import ApiView, ApiWriteView
 from apps.api.fields import CodeField
 from apps.api.pagination import CURSOR_PARAMETERS, TicketCursorPagination, page_serializer
-from apps.api.presenters import ticket_detail
+from apps.api.presenters import ticket_detail, ticket_summary
 from apps.api.schema import IDEMPOTENCY_KEY_PARAMETER, WRITE_ERRORS, errors
 from apps.api.serializers import EventSerializer, TicketDetailSerializer, TicketSummarySerializer
 from apps.api.services import api_requester_get_or_create
@@ -100,7 +100,7 @@ class TicketListCreateApi(ApiWriteView):
             tickets = tickets.filter(updated_at__gte=filters["updated_since"])
         paginator = TicketCursorPagination()
         page = paginator.paginate_queryset(tickets, request, view=self)
-        return paginator.get_paginated_response(TicketSummarySerializer(page, many=True).data)
+        return paginator.get_paginated_response([ticket_summary(ticket) for ticket in page or ()])
 
     @extend_schema(
         operation_id="tickets_create",
@@ -134,7 +134,7 @@ class TicketListCreateApi(ApiWriteView):
             source=source,
         )
         return Response(
-            TicketSummarySerializer(ticket).data,
+            ticket_summary(ticket),
             status=status.HTTP_201_CREATED,
             headers={"Location": _detail_url(ticket.reference)},
         )
