@@ -5,7 +5,7 @@ import secrets
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.redis import RedisCache
-from redis import Redis
+from redis.commands.core import Script
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
@@ -32,28 +32,44 @@ class FailOpenThrottleMixin:
             return True
 
 
-def _redis_client(backend: RedisCache, key: str) -> Redis:
-    """A redis-py client on the pool of Django's Redis cache, made once per backend instance.
+def _sliding_log_script(backend: RedisCache, key: str) -> Script:
+    """The script, registered on a client of Django's Redis pool once per backend instance.
 
-    Django makes a new client per call, and building one (its table of reply parsers) costs
-    more than the round trip it is for.
+    Django makes a new redis-py client per call, and building one (its table of reply parsers)
+    costs more than the round trip it is for. The script runs by its SHA (EVALSHA).
     """
-    client: Redis | None = getattr(backend, "_chehui_client", None)
-    if client is None:
-        client = backend._cache.get_client(key, write=True)
-        backend._chehui_client = client  # type: ignore[attr-defined]
-    return client
+    script: Script | None = getattr(backend, "_chehui_sliding_log", None)
+    if script is None:
+        script = backend._cache.get_client(key, write=True).register_script(SLIDING_LOG_SCRIPT)
+        backend._chehui_sliding_log = script  # type: ignore[attr-defined]
+    return script
+
+
+# KEYS[1]: the log; ARGV: now, window (seconds), limit, a unique member for this request.
+# Returns {1} when let through (and logged), {0, time of the oldest logged request} when not.
+SLIDING_LOG_SCRIPT = """
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[3]) then
+    redis.call('ZADD', KEYS[1], now, ARGV[4])
+    redis.call('EXPIRE', KEYS[1], math.ceil(window) + 1)
+    return {1}
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {0, oldest[2]}
+"""
 
 
 class RedisSlidingLogMixin:
-    """DRF's sliding log, kept in a Redis sorted set and checked in one atomic round trip.
+    """DRF's sliding log, kept in a Redis sorted set and checked by one atomic script.
 
     DRF's `SimpleRateThrottle` reads the whole list of recent request times, then writes it
     back: two round trips carrying up to the rate's count of timestamps, and two concurrent
-    requests may each count as the only one. Here one MULTI drops the times past the window,
-    adds this one and counts; a refused request takes its time out again, so, as in DRF, only
-    requests let through are counted, and Retry-After is when the oldest of them leaves the
-    window. Caches other than Redis (the embedded default) keep DRF's list.
+    requests may each count as the only one. Here a script drops the times past the window,
+    counts, and logs this request only if it is let through, as DRF does; Retry-After is when
+    the oldest logged request leaves the window. Caches other than Redis (the embedded default)
+    keep DRF's list.
     """
 
     def allow_request(self, request: Request, view: APIView) -> bool:
@@ -69,19 +85,12 @@ class RedisSlidingLogMixin:
         limit, duration = throttle.num_requests, throttle.duration  # type: ignore[attr-defined]
         now = throttle.timer()
         member = f"{now:.6f}-{secrets.token_hex(4)}"
-        client = _redis_client(backend, key)
-        pipeline = client.pipeline(transaction=True)
-        pipeline.zremrangebyscore(key, "-inf", now - duration)
-        pipeline.zadd(key, {member: now})
-        pipeline.zcard(key)
-        pipeline.zrange(key, 0, 0, withscores=True)
-        pipeline.expire(key, int(duration) + 1)
-        _removed, _added, count, oldest, _expiry = pipeline.execute()
-        if count <= limit:
+        script = _sliding_log_script(backend, key)
+        answer = script(keys=[key], args=[repr(now), duration, limit, member])
+        if answer[0] == 1:
             return True
-        client.zrem(key, member)
-        oldest_time = oldest[0][1] if oldest else now
-        self.wait_seconds = max(0.0, oldest_time + duration - now)
+        oldest = float(answer[1]) if len(answer) > 1 else now
+        self.wait_seconds = max(0.0, oldest + duration - now)
         return False
 
     def wait(self) -> float | None:

@@ -91,8 +91,21 @@ def event_payload(event: TicketEvent) -> dict[str, Any]:
     }
 
 
+# Asked first, with no parameter (so planned once per connection): most writes happen where no
+# webhook listens, and the enqueue's planning is then saved.
+ANY_LIVE_SUBSCRIPTION_SQL = """
+SELECT 1 FROM integrations_webhooksubscription s
+JOIN integrations_integration i ON i.id = s.integration_id AND i.active
+WHERE s.active
+LIMIT 1
+"""
+
+
 def _enqueue_postgresql(event_ids: Sequence[int], now: datetime) -> list[int]:
     with connection.cursor() as cursor:
+        cursor.execute(ANY_LIVE_SUBSCRIPTION_SQL)
+        if cursor.fetchone() is None:
+            return []
         cursor.execute(
             ENQUEUE_SQL,
             {"now": now, "event_ids": list(event_ids), "value_kinds": [str(kind) for kind in VALUE_KINDS]},

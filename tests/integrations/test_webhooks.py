@@ -80,12 +80,26 @@ def test_an_event_reaches_the_subscriptions_that_asked_for_its_kind_and_platform
     other_platform = _event(EventKind.ASSIGNED, platform="alipay")
     with CaptureQueriesContext(connection) as queries:
         created = webhook_deliveries_enqueue(event_ids=[wanted.pk, other_kind.pk, other_platform.pk])
-    assert len(queries) == 1  # one INSERT … SELECT, whatever the number of events
+    # whatever the number of events: is anyone listening, then one INSERT … SELECT
+    assert len(queries) == 2
     deliveries = WebhookDelivery.objects.filter(pk__in=created)
     assert {(d.subscription.url, d.event_id) for d in deliveries} == {
         (subscription.url, wanted.pk), ("https://alipay.example/h", other_platform.pk),
     }
     assert webhook_deliveries_enqueue(event_ids=[wanted.pk, other_platform.pk]) == []
+
+
+def test_with_no_live_subscription_an_event_costs_one_small_query(crm, hook):
+    subscription, _secret = hook
+    subscription.active = False
+    subscription.save(update_fields=["active"])
+    event = _event(EventKind.ASSIGNED)
+    with CaptureQueriesContext(connection) as queries:
+        assert webhook_deliveries_enqueue(event_ids=[event.pk]) == []
+    assert len(queries) == 1
+    subscription.active = True
+    subscription.save(update_fields=["active"])
+    assert len(webhook_deliveries_enqueue(event_ids=[event.pk])) == 1
 
 
 def test_a_turned_off_integration_gets_nothing(crm, hook):
