@@ -5,6 +5,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from apps.integrations.permissions import api_key_of
+
 CODE = re.compile(r"^[-a-zA-Z0-9_]{1,40}$")
 
 
@@ -19,3 +21,15 @@ class CodeField(serializers.SlugRelatedField):
         if not isinstance(data, str) or not CODE.match(data):
             self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:40])
         return super().to_internal_value(data)
+
+
+class PlatformField(CodeField):
+    """A platform by code. For an API key, from the platforms read along with the key (one query
+    less per write); a code not among them is looked up, so the answer stays the same: unknown,
+    or (later) not this integration's."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        request = self.context.get("request")
+        key = api_key_of(request) if request is not None else None
+        known = key.integration.known_platform(data) if key is not None and isinstance(data, str) else None
+        return known if known is not None else super().to_internal_value(data)

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.integrations import keys
+
+if TYPE_CHECKING:
+    from apps.policy.models import Platform
 
 
 class Integration(models.Model):
@@ -40,9 +44,16 @@ class Integration(models.Model):
         """How the ticket event log names changes this integration made."""
         return f"api:{self.name}"[:100]
 
-    def platform_ids_known(self, ids: Iterable[int]) -> None:
-        """Keep platform ids read along with this instance, so `platform_ids` asks nothing."""
-        self._platform_ids = frozenset(ids)
+    def platforms_known(self, platforms: Iterable["Platform"]) -> None:
+        """Keep the platforms read along with this instance: `platform_ids` and `known_platform`
+        then ask nothing."""
+        self._platforms_by_code = {platform.code: platform for platform in platforms}
+        self._platform_ids = frozenset(platform.pk for platform in self._platforms_by_code.values())
+
+    def known_platform(self, code: str) -> "Platform | None":
+        """One of its platforms by code, if they were read along with this instance."""
+        known: dict[str, Platform] = getattr(self, "_platforms_by_code", {})
+        return known.get(code)
 
     def platform_ids(self) -> frozenset[int]:
         """The platforms it may act for, read once per instance (one instance per request)."""

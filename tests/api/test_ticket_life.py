@@ -207,3 +207,38 @@ def test_the_timeline_shows_a_requester_no_agent_names(received, agent, frozen):
 
 def _pdf(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, pdf_bytes(name), content_type="application/pdf")
+
+
+def test_a_ticket_is_created_in_a_fixed_handful_of_statements(
+    api, frozen, django_capture_on_commit_callbacks
+):
+    """Key with its platforms, requester with its staff check, ticket, its events (and the
+    transaction), is anyone listening for webhooks: whatever the integration or the requester."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api.post(url("tickets"), {"platform": "wechat", "requester_phone": PHONE}, format="json")
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        created = api.post(url("tickets"), {"platform": "wechat", "requester_phone": PHONE}, format="json")
+    assert created.status_code == 201
+    transaction_control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT")
+    statements = [
+        query["sql"] for query in queries.captured_queries if not query["sql"].startswith(transaction_control)
+    ]
+    assert len(statements) == 5, statements
+    ticket = WithdrawalTicket.objects.get(reference=created.json()["reference"])
+    assert ticket.platform.code == "wechat"
+    assert list(TicketEvent.objects.filter(ticket=ticket).values_list("kind", flat=True)) == [
+        EventKind.CREATED, EventKind.INTAKE_STEP,
+    ]
+
+
+def test_a_platform_named_by_code_is_checked_the_same_with_or_without_the_key_s_rows(api):
+    """Codes come from the key's own platforms when they are there, else from the table: so an
+    unknown code is a field error, another integration's platform a 403, as before."""
+    unknown = api.post(url("tickets"), {"platform": "myspace", "requester_phone": PHONE}, format="json")
+    assert unknown.status_code == 400
+    assert "platform" in unknown.json()["extra"]["fields"]
+    others = api.post(url("tickets"), {"platform": "alipay", "requester_phone": PHONE}, format="json")
+    assert others.status_code == 403
+    assert others.json()["message"] == "This integration may not act for the platform alipay."

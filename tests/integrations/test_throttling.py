@@ -12,7 +12,6 @@ from apps.integrations.throttling import ApiKeyRateThrottle
 from tests.integrations.conftest import issue, key_client
 
 
-
 @pytest.fixture
 def three_a_minute(settings):
     settings.REST_FRAMEWORK = {
@@ -66,7 +65,9 @@ def test_concurrent_requests_are_counted_exactly(settings):
     """Counted atomically in Redis: racing requests cannot each see the same free slot."""
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "api_key": "10/minute"},
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "api_key": "10/minute",
+        },
     }
     key = ApiKey(prefix=f"chk_test_{secrets.token_hex(4).upper()}")
 

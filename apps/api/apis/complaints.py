@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from apps.api.access import person_permission_check
 from apps.api.base import ApiView, ApiWriteView
-from apps.api.fields import CodeField
+from apps.api.fields import CodeField, PlatformField
 from apps.api.schema import IDEMPOTENCY_KEY_PARAMETER, WRITE_ERRORS, errors
 from apps.complaints.models import Complaint, ComplaintStatus
 from apps.complaints.selectors import complaint_get_by_number
@@ -51,7 +51,7 @@ class ComplaintCreateApi(ApiWriteView):
     required_scopes = {"POST": "complaints:write"}
 
     class ComplaintCreateInputSerializer(serializers.Serializer):
-        platform = CodeField(queryset=Platform.objects.all())
+        platform = PlatformField(queryset=Platform.objects.all())
         number = serializers.CharField(max_length=64, help_text="The platform's complaint number.")
         complaint_type = CodeField(queryset=ComplaintType.objects.all())
         complainant_name = serializers.CharField(max_length=100)
@@ -66,7 +66,7 @@ class ComplaintCreateApi(ApiWriteView):
     )
     def post(self, request: Request) -> Response:
         person_permission_check(request, "complaints.change_complaint")  # supervisors, as in the admin
-        data = self.ComplaintCreateInputSerializer(data=request.data)
+        data = self.ComplaintCreateInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = data.validated_data
         integration_platform_check(request, values["platform"])
@@ -85,7 +85,7 @@ class ComplaintLookupApi(ApiView):
     required_scopes = {"GET": "complaints:read"}
 
     class InputSerializer(serializers.Serializer):
-        platform = CodeField(queryset=Platform.objects.all())
+        platform = PlatformField(queryset=Platform.objects.all())
         number = serializers.CharField(max_length=64)
 
     @extend_schema(
@@ -94,7 +94,7 @@ class ComplaintLookupApi(ApiView):
     )
     def get(self, request: Request) -> Response:
         person_permission_check(request, "complaints.view_complaint")
-        params = self.InputSerializer(data=request.query_params)
+        params = self.InputSerializer(data=request.query_params, context={"request": request})
         params.is_valid(raise_exception=True)
         platform = params.validated_data["platform"]
         integration_platform_check(request, platform)

@@ -17,7 +17,7 @@ from apps.api.access import (
     tickets_for_caller,
 )
 from apps.api.base import ApiView, ApiWriteView
-from apps.api.fields import CodeField
+from apps.api.fields import CodeField, PlatformField
 from apps.api.pagination import CURSOR_PARAMETERS, TicketCursorPagination, page_serializer
 from apps.api.presenters import ticket_detail, ticket_summary
 from apps.api.schema import IDEMPOTENCY_KEY_PARAMETER, WRITE_ERRORS, errors
@@ -38,7 +38,7 @@ def _detail_url(reference: str) -> str:
 
 
 class StepOneSerializer(serializers.Serializer):
-    platform = CodeField(queryset=Platform.objects.all())
+    platform = PlatformField(queryset=Platform.objects.all())
     complaint_type = CodeField(
         queryset=ComplaintType.objects.all(),
         required=False,
@@ -110,7 +110,7 @@ class TicketListCreateApi(ApiWriteView):
     )
     def post(self, request: Request) -> Response:
         """The new draft's fields (its progress is in GET Location: a draft has little yet)."""
-        data = self.TicketCreateSerializer(data=request.data)
+        data = self.TicketCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = data.validated_data
         platform = values["platform"]
@@ -157,7 +157,7 @@ class TicketDetailApi(ApiWriteView):
     )
     def patch(self, request: Request, reference: str) -> Response:
         ticket, requester = intake_ticket_and_requester(request, reference)
-        data = StepOneSerializer(data=request.data)
+        data = StepOneSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = data.validated_data
         integration_platform_check(request, values["platform"])
