@@ -14,8 +14,10 @@ two phases, each bounded in time and in count, from `--connections` concurrent c
 
 For each it prints requests per second, p50/p95/p99 latency and the error count (anything but the
 expected status). Target on a 2-core machine: 300 creations/s, p99 under 100 ms, no error. The
-client is a small asyncio HTTP/1.1 client (one connection per request: gunicorn's sync workers
-close each one), so that the load generator takes as little of the two cores as it can.
+client is a small asyncio HTTP/1.1 client, so that the load generator takes as little of the two
+cores as it can; each of its connections stays open between requests (keep-alive), as the
+HTTP client of an integration keeps its connections, and is opened again when the server
+closes it.
 """
 
 import argparse
@@ -150,24 +152,55 @@ def _gunicorn_start(env: dict[str, str], port: int, log: Path) -> subprocess.Pop
     raise SystemExit(f"gunicorn did not answer on port {port}; see {log}")
 
 
-async def _request(
-    port: int, method: str, path: str, headers: dict[str, str], body: bytes
-) -> tuple[int, bytes]:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    head = [
-        f"{method} {path} HTTP/1.1",
-        "Host: 127.0.0.1",
-        "Connection: close",
-        f"Content-Length: {len(body)}",
-        *(f"{name}: {value}" for name, value in headers.items()),
-    ]
-    writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
-    await writer.drain()
-    raw = await reader.read()
-    writer.close()
-    header, _sep, content = raw.partition(b"\r\n\r\n")
-    status = int(header.split(b" ", 2)[1]) if header else 0
-    return status, content
+Call = tuple[str, str, dict[str, str], bytes]  # method, path, headers, body
+
+
+class _Connection:
+    """One client's HTTP/1.1 connection, kept open between requests as integrations' clients do;
+    opened again when the server closes it (it says `Connection: close`, or it just did)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def request(self, call: Call) -> tuple[int, bytes]:
+        if self.streams is not None:
+            try:
+                return await self._exchange(self.streams, call)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                self.close()  # closed by the server while idle: open a new one, as clients do
+        self.streams = await asyncio.open_connection("127.0.0.1", self.port)
+        return await self._exchange(self.streams, call)
+
+    async def _exchange(
+        self, streams: tuple[asyncio.StreamReader, asyncio.StreamWriter], call: Call
+    ) -> tuple[int, bytes]:
+        reader, writer = streams
+        method, path, headers, body = call
+        head = [
+            f"{method} {path} HTTP/1.1",
+            "Host: 127.0.0.1",
+            f"Content-Length: {len(body)}",
+            *(f"{name}: {value}" for name, value in headers.items()),
+        ]
+        writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+        await writer.drain()
+        header = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+        lines = header.split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        fields = {
+            name.strip().lower(): value.strip()
+            for name, _sep, value in (line.partition(":") for line in lines[1:] if line)
+        }
+        content = await reader.readexactly(int(fields.get("content-length", "0")))
+        if fields.get("connection", "").lower() == "close":
+            self.close()
+        return status, content
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+        self.streams = None
 
 
 async def _run_phase(
@@ -177,7 +210,7 @@ async def _run_phase(
     connections: int,
     seconds: float,
     max_requests: int,
-    make: Callable[[int], tuple[str, str, dict[str, str], bytes]],
+    make: Callable[[int], Call],
     expected: int,
     keep_bodies: bool = False,
 ) -> None:
@@ -186,14 +219,15 @@ async def _run_phase(
 
     async def client() -> None:
         nonlocal sent
+        connection = _Connection(port)
         while time.monotonic() < deadline and sent < max_requests:
             number = sent
             sent += 1
-            method, path, headers, body = make(number)
+            call = make(number)
             started = time.perf_counter()
             try:
-                status, content = await _request(port, method, path, headers, body)
-            except OSError as error:
+                status, content = await connection.request(call)
+            except (OSError, asyncio.IncompleteReadError) as error:
                 status, content = 0, str(error).encode()
             phase.latencies_ms.append((time.perf_counter() - started) * 1000)
             if status != expected:
@@ -201,6 +235,7 @@ async def _run_phase(
                 phase.errors[key] = phase.errors.get(key, 0) + 1
             elif keep_bodies:
                 phase.bodies.append(json.loads(content))
+        connection.close()
 
     started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(connections)))
@@ -228,7 +263,7 @@ def main() -> None:
     try:
         auth = {"Authorization": f"Bearer {key}", "Content-Type": "application/json", "Accept-Language": "en"}
 
-        def create(number: int) -> tuple[str, str, dict[str, str], bytes]:
+        def create(number: int) -> Call:
             phone = f"139{number % PHONES:08d}"
             body = json.dumps({"platform": "wechat", "requester_phone": phone}).encode()
             return "POST", "/api/v1/tickets/", auth, body
@@ -260,7 +295,7 @@ def main() -> None:
         )
         references = [body["reference"] for body in created.bodies] or ["CH-NONE-NONE"]
 
-        def read(number: int) -> tuple[str, str, dict[str, str], bytes]:
+        def read(number: int) -> Call:
             return "GET", f"/api/v1/tickets/{references[number % len(references)]}", auth, b""
 
         reads = Phase("ticket read")
@@ -280,8 +315,10 @@ def main() -> None:
         server.wait(timeout=30)
 
     workers = env.get("GUNICORN_WORKERS", f"{(os.cpu_count() or 1) * 2 + 1} (2 x cores + 1)")
+    worker_class = env.get("GUNICORN_WORKER_CLASS", "gthread")
     print(
-        f"gunicorn -c config/gunicorn.py, {workers} workers, {args.connections} connections, "
+        f"gunicorn -c config/gunicorn.py, {workers} {worker_class} workers, "
+        f"{args.connections} keep-alive connections, "
         f"{os.cpu_count()} cores, settings {env['DJANGO_SETTINGS_MODULE']}, log {log}"
     )
     print(

@@ -108,7 +108,7 @@ def database(url: str) -> dict[str, object]:
         }
     if config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-        config["CONN_HEALTH_CHECKS"] = True
+        config["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=True)
         # Parameters travel apart from the SQL and a statement run 5 times on a connection is
         # prepared, so PostgreSQL plans it once, not at every request: planning the joins of a
         # ticket read cost more than running them. Behind a pooler in transaction mode (where
