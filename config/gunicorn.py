@@ -24,3 +24,17 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker: object) -> None:
+    """Once Django and its URLs are loaded, move their objects out of the collector's sight
+    (gc.freeze): the full collections a busy worker runs every few seconds then scan only what
+    requests made, not the whole framework. In `make bench-api` this took the slowest creations'
+    p99 from about 105 to about 93 ms."""
+    import gc
+
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018  (imports every view module now, not at a first request)
+    gc.collect()
+    gc.freeze()
