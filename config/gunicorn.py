@@ -4,8 +4,8 @@ Threaded workers (gthread) keep an integration's HTTP/1.1 connection open betwee
 its HTTP client expects, instead of a new TCP connection per request as sync workers need. A
 process may hold more kept-alive connections than its neighbours (whichever is free accepts),
 so three threads each let it serve three at a time rather than queue them; more threads would
-mostly take turns at the interpreter lock. In `make bench-api` on 2 cores this served about a
-fifth more ticket creations than sync workers, with a shorter tail (bench/README.md). Behind a
+mostly take turns at the interpreter lock. In `make bench-api` on 2 cores this served as many
+ticket creations as sync workers or more, with a shorter tail (bench/README.md). Behind a
 buffering proxy that does not keep upstream connections alive, GUNICORN_WORKER_CLASS=sync is the
 classic choice.
 """
@@ -29,8 +29,8 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1"
 def post_worker_init(worker: object) -> None:
     """Once Django and its URLs are loaded, move their objects out of the collector's sight
     (gc.freeze): the full collections a busy worker runs every few seconds then scan only what
-    requests made, not the whole framework. In `make bench-api` this took the slowest creations'
-    p99 from about 105 to about 93 ms."""
+    requests made, not the whole framework. In `make bench-api` this took the creations' p99
+    from a median of 106 ms (seven runs) to 76 ms (five runs)."""
     import gc
 
     from django.urls import get_resolver
