@@ -79,7 +79,7 @@ def _step_event(ticket: WithdrawalTicket, field: str, now: datetime, actor: User
 
 
 def _step_done(ticket: WithdrawalTicket, field: str, now: datetime, actor: User, data: dict) -> None:
-    events_record([_step_event(ticket, field, now, actor, data)])
+    _step_event(ticket, field, now, actor, data).save()
 
 
 def _step_one_data(

@@ -138,11 +138,11 @@ def _key_with_platforms(prefix: str) -> ApiKey | None:
     key.integration = Integration.from_db(key._state.db, ["id", "name", "active"], values)
     rows = extra["platform_rows"]
     rows = json.loads(rows) if isinstance(rows, str) else rows
-    key.integration.platforms_known(platforms_from_json(rows, using=key._state.db))
+    key.integration.platforms_known(_platforms_from_json(rows, using=key._state.db))
     return key
 
 
-def platforms_from_json(rows: list[dict[str, object]], *, using: str | None) -> list[Platform]:
+def _platforms_from_json(rows: list[dict[str, object]], *, using: str | None) -> list[Platform]:
     """Platform instances from `json_agg` rows (column name to JSON value)."""
     fields = Platform._meta.concrete_fields
     names = [field.attname for field in fields]

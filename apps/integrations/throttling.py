@@ -32,19 +32,6 @@ class FailOpenThrottleMixin:
             return True
 
 
-def _sliding_log_script(backend: RedisCache, key: str) -> Script:
-    """The script, registered on a client of Django's Redis pool once per backend instance.
-
-    Django makes a new redis-py client per call, and building one (its table of reply parsers)
-    costs more than the round trip it is for. The script runs by its SHA (EVALSHA).
-    """
-    script: Script | None = getattr(backend, "_chehui_sliding_log", None)
-    if script is None:
-        script = backend._cache.get_client(key, write=True).register_script(SLIDING_LOG_SCRIPT)
-        backend._chehui_sliding_log = script  # type: ignore[attr-defined]
-    return script
-
-
 # KEYS[1]: the log; ARGV: now, window (seconds), limit, a unique member for this request.
 # Returns {1} when let through (and logged), {0, time of the oldest logged request} when not.
 SLIDING_LOG_SCRIPT = """
@@ -59,6 +46,19 @@ end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return {0, oldest[2]}
 """
+
+
+def _sliding_log_script(backend: RedisCache, key: str) -> Script:
+    """The script, registered on a client of Django's Redis pool once per backend instance.
+
+    Django makes a new redis-py client per call, and building one (its table of reply parsers)
+    costs more than the round trip it is for. The script runs by its SHA (EVALSHA).
+    """
+    script: Script | None = getattr(backend, "_chehui_sliding_log", None)
+    if script is None:
+        script = backend._cache.get_client(key, write=True).register_script(SLIDING_LOG_SCRIPT)
+        backend._chehui_sliding_log = script  # type: ignore[attr-defined]
+    return script
 
 
 class RedisSlidingLogMixin:

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from django.db import connections, router
+from django.db import router
 from django.db.models import Model
 from django.db.models.signals import post_save
 
@@ -47,10 +47,7 @@ def events_record(events: list[TicketEvent]) -> list[TicketEvent]:
     if not events:
         return []
     using = router.db_for_write(TicketEvent)
-    if not connections[using].features.can_return_rows_from_bulk_insert:
-        for event in events:  # without RETURNING a bulk insert leaves the ids unknown
-            event.save(using=using)
-        return events
+    # PostgreSQL and SQLite both return the new ids, which the signal's receivers need.
     saved = TicketEvent.objects.using(using).bulk_create(events)
     for event in saved:
         post_save.send(sender=TicketEvent, instance=event, created=True, raw=False, using=using)
