@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from apps.casework.models import Notification, ReplyTemplate
-from apps.core.admin import ReadOnlyAdminMixin
+from apps.core.admin import ReadOnlyAdminMixin, TicketScopedAdminMixin
 
 
 @admin.register(ReplyTemplate)
@@ -21,7 +21,7 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class NotificationAdmin(TicketScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "recipient", "kind", "ticket", "read_at", "emailed_at")
     list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter))
     list_select_related = ("recipient", "ticket")

@@ -4,10 +4,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from apps.complaints.models import Complaint
+from apps.core.admin import TicketScopedAdminMixin
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(TicketScopedAdminMixin, admin.ModelAdmin):
+    ticket_path = "tickets"  # a complaint is in scope when a ticket in scope asks to withdraw it
     list_display = (
         "number", "platform", "complaint_type", "complainant_name", "respondent", "status", "filed_at",
     )

@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "apps.core"
     verbose_name = _("Core")
+
+
+class ChehuiAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the site only supervisors and administrators may use."""
+
+    default = False  # named in INSTALLED_APPS; apps.core's own config stays CoreConfig
+
+    default_site = "apps.core.admin_site.ChehuiAdminSite"

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import ReadOnlyAdminMixin
+from apps.core.admin import ReadOnlyAdminMixin, TicketScopedAdminMixin
 from apps.evidence.models import EvidenceFile
 
 
@@ -54,7 +54,7 @@ class EvidenceFileInline(FileSizeMixin, admin.TabularInline):
 
 
 @admin.register(EvidenceFile)
-class EvidenceFileAdmin(ReadOnlyAdminMixin, FileSizeMixin, admin.ModelAdmin):
+class EvidenceFileAdmin(TicketScopedAdminMixin, ReadOnlyAdminMixin, FileSizeMixin, admin.ModelAdmin):
     list_display = (
         "original_name", "ticket", "tier", "detected_type", "file_size", "uploaded_by", "uploaded_at",
     )

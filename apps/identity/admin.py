@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import ReadOnlyAdminMixin
+from apps.core.admin import ReadOnlyAdminMixin, TicketScopedAdminMixin
 from apps.core.masking import mask_ip
 from apps.identity.models import IdentityVerificationAttempt
 
@@ -28,7 +28,7 @@ class IdentityVerificationAttemptInline(ReadOnlyAttemptMixin, admin.TabularInlin
 
 
 @admin.register(IdentityVerificationAttempt)
-class IdentityVerificationAttemptAdmin(ReadOnlyAttemptMixin, admin.ModelAdmin):
+class IdentityVerificationAttemptAdmin(TicketScopedAdminMixin, ReadOnlyAttemptMixin, admin.ModelAdmin):
     list_display = ("attempted_at", "ticket", "method", "provider", "outcome", "masked_ip")
     list_select_related = ("ticket",)
     list_filter = ("outcome", "method", "provider", "attempted_at")

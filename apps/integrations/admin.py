@@ -17,7 +17,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import clock
-from apps.core.admin import ReadOnlyAdminMixin
+from apps.core.admin import ReadOnlyAdminMixin, TicketScopedAdminMixin
 from apps.integrations.models import (
     ApiKey,
     IdempotencyRecord,
@@ -247,8 +247,10 @@ class WebhookAttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(TicketScopedAdminMixin, admin.ModelAdmin):
     """The record of what was sent and answered; the only change is a replay."""
+
+    ticket_path = "event__ticket"  # the payload carries the ticket
 
     list_display = (
         "id", "event_type", "ticket_reference", "subscription", "status", "attempts", "last_status_code",
@@ -312,7 +314,9 @@ class IdempotencyRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(WebhookAttempt)
-class WebhookAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class WebhookAttemptAdmin(TicketScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    ticket_path = "delivery__event__ticket"  # the answer may echo the ticket
+
     list_display = ("delivery", "number", "started_at", "status_code", "duration_ms")
     list_select_related = ("delivery",)
     date_hierarchy = "started_at"

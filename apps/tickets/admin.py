@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
-from apps.core.admin import ReadOnlyAdminMixin
+from apps.core.admin import ReadOnlyAdminMixin, TicketScopedAdminMixin
 from apps.core.errors import ApplicationError
 from apps.evidence.admin import EvidenceFileInline
 from apps.identity.admin import IdentityVerificationAttemptInline
@@ -54,7 +54,6 @@ TICKET_FIELDSETS: list[tuple[Any, dict[str, Any]]] = [
 ]
 TICKET_FIELDS = [name for _title, options in TICKET_FIELDSETS for name in options["fields"]]
 SUPERVISOR_EDITABLE_FIELDS = STAFF_EDITABLE_FIELDS
-AGENT_EDITABLE_FIELDS = ("special_case",)
 
 
 class ReadOnlyInlineMixin(ReadOnlyAdminMixin):
@@ -122,7 +121,8 @@ class TicketAdminForm(forms.ModelForm):
 
 
 @admin.register(WithdrawalTicket)
-class WithdrawalTicketAdmin(admin.ModelAdmin):
+class WithdrawalTicketAdmin(TicketScopedAdminMixin, admin.ModelAdmin):
+    ticket_path = ""
     form = TicketAdminForm
     list_display = (
         "reference", "complaint_number", "platform", "complaint_type", "status", "stage", "assignee",
@@ -157,10 +157,9 @@ class WithdrawalTicketAdmin(admin.ModelAdmin):
         return [*others, (record_name, {"fields": (*record["fields"], "loaded_version")})]
 
     def get_readonly_fields(self, request: HttpRequest, obj: WithdrawalTicket | None = None) -> Any:
+        # Agents change tickets in the workspace only; the admin does not admit them anyway.
         editable = (
-            SUPERVISOR_EDITABLE_FIELDS
-            if request.user.has_perm("tickets.supervise_tickets")
-            else AGENT_EDITABLE_FIELDS
+            SUPERVISOR_EDITABLE_FIELDS if request.user.has_perm("tickets.supervise_tickets") else ()
         )
         return tuple(name for name in TICKET_FIELDS if name not in editable)
 
@@ -225,7 +224,7 @@ class WithdrawalTicketAdmin(admin.ModelAdmin):
 
 
 @admin.register(TicketEvent)
-class TicketEventAdmin(ReadOnlyAdminMixin, WhoMixin, admin.ModelAdmin):
+class TicketEventAdmin(TicketScopedAdminMixin, ReadOnlyAdminMixin, WhoMixin, admin.ModelAdmin):
     """The event log is append-only (in code and in a PostgreSQL trigger): view it, never edit it."""
 
     list_display = ("occurred_at", "ticket", "kind", "who", "from_value", "to_value")
@@ -247,7 +246,7 @@ class TicketEventAdmin(ReadOnlyAdminMixin, WhoMixin, admin.ModelAdmin):
 
 
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin):
+class LetterAdmin(TicketScopedAdminMixin, admin.ModelAdmin):
     list_display = ("ticket", "respondent", "complaint_time", "coach_score", "updated_at")
     list_select_related = ("ticket",)
     list_filter = ("updated_at",)
@@ -267,7 +266,7 @@ class LetterAdmin(admin.ModelAdmin):
 
 
 @admin.register(StageEntry)
-class StageEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class StageEntryAdmin(TicketScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Stage entries are written by the clock: read-only."""
 
     list_display = ("ticket", "stage", "entered_at")

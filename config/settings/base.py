@@ -20,7 +20,7 @@ ALLOWED_HOSTS: list[str] = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1"
 
 # ---------------------------------------------------------------------------- applications
 DJANGO_APPS = [
-    "django.contrib.admin",
+    "apps.core.apps.ChehuiAdminConfig",  # django.contrib.admin, with the site of apps.core.admin_site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

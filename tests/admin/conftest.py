@@ -2,11 +2,14 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db.models import Model
 from django.test import Client
 
 from apps.accounts.models import User
 from apps.accounts.roles import AGENT, SUPERVISOR, roles_sync
-from tests.factories import UserFactory
+from apps.policy.models import Platform, Stage
+from tests.admin.access import case_on
+from tests.factories import AgentProfileFactory, UserFactory
 
 
 def staff_in(role: str, **fields: object) -> User:
@@ -46,3 +49,18 @@ def agent_client(agent) -> Client:
 @pytest.fixture
 def superuser_client(db) -> Client:
     return logged_in(UserFactory(username="root", is_staff=True, is_superuser=True))
+
+
+@pytest.fixture
+def wechat_agent(db) -> User:
+    """An agent who handles WeChat only (the attacker of the report); staff, like every agent."""
+    user = staff_in(AGENT, username="wechat-agent")
+    profile = AgentProfileFactory(user=user)
+    profile.platforms.set([Platform.objects.get(code="wechat")])
+    return user
+
+
+@pytest.fixture
+def alipay_case(preliminary_review: Stage) -> dict[type[Model], Model]:
+    """An Alipay ticket with a row in every table about it: out of the WeChat agent's scope."""
+    return case_on("alipay", stage=preliminary_review, number="ALI2026112400000001")

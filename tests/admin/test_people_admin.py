@@ -65,4 +65,5 @@ def test_the_team_list_counts_agents(supervisor_client):
 
 
 def test_an_agent_cannot_see_users(agent_client):
-    assert agent_client.get(reverse("admin:accounts_user_changelist")).status_code == 403
+    response = agent_client.get(reverse("admin:accounts_user_changelist"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))

@@ -101,8 +101,8 @@ def demo_credentials_write(*, credentials: tuple[DemoCredential, ...], directory
     lines = ["# Chehui demo users (seed_demo). Demo only: delete this file when you no longer need it."]
     lines += [f"{c.role:<11} {c.username:<16} {c.password:<14} {c.display_name}" for c in credentials]
     lines += [
-        "# Staff sign in at /admin/ (configuration) and /workspace/ (queue, cases; /dashboard/",
-        "# for supervisors). The requester signs in to the portal at /account/sign-in/ with",
+        "# Agents work at /workspace/ (queue, cases); supervisors also at /dashboard/ and /admin/",
+        "# (configuration). The requester signs in to the portal at /account/sign-in/ with",
         f"# {DEMO_REQUESTER_PHONE}: the SMS code is written to the server's console.",
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -49,7 +49,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Tickets by status: {by_status}")
         self.stdout.write(f"\nSign in with these passwords (shown once; also kept in {path}):")
         self.stdout.write(
-            "  staff: /admin/ and /workspace/; the requester: /account/sign-in/ with "
+            "  agents: /workspace/; supervisors: /workspace/, /dashboard/ and /admin/;\n"
+            "  the requester: /account/sign-in/ with "
             f"{DEMO_REQUESTER_PHONE} (the SMS code appears in the server console)"
         )
         for credential in result.credentials:
