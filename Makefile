@@ -8,9 +8,16 @@ STAMP := $(VENV)/.installed-stamp
 CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test lint typecheck pytest install migrate seed services messages bench-sweep bench-queue bench-api clean
+.PHONY: run test lint typecheck pytest install system-packages system-packages-test migrate seed services messages bench-sweep bench-queue bench-api bench-upload clean
 
-$(STAMP): pyproject.toml
+# Debian packages: libmagic and gettext for everything, Chromium and CJK fonts for the tests.
+system-packages:
+	scripts/system-packages.sh run
+
+system-packages-test:
+	scripts/system-packages.sh test
+
+$(STAMP): pyproject.toml | system-packages
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
@@ -21,7 +28,7 @@ $(STAMP): pyproject.toml
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv --locale=$*
 
-install: $(STAMP) $(COMPILED)
+install: system-packages $(STAMP) $(COMPILED)
 
 migrate: install
 	mkdir -p var
@@ -49,7 +56,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy apps config
 
-pytest: install services
+pytest: install system-packages-test services
 	$(BIN)/pytest
 
 ## test: the whole suite against this machine's PostgreSQL and Redis, with ruff and mypy
@@ -66,6 +73,10 @@ bench-queue: install services
 ## bench-api: load the REST API through gunicorn as in production; creation and read rate and latency
 bench-api: install services
 	$(PY) -m bench.api
+
+## bench-upload: the bounded evidence check on a 20 MB PDF, a 20 MB DOCX and a 100,000-page PDF
+bench-upload: install
+	$(PY) -m bench.upload
 
 clean:
 	rm -rf $(VENV) var staticfiles $(COMPILED)

@@ -36,8 +36,24 @@ def browser(transactional_db) -> Iterator[object]:
         pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (.ci/run does).")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        if os.environ.get("CHEHUI_TEST_CLOCK"):
+            _pages_share_the_test_clock(browser)
         yield browser
         browser.close()
+
+
+def _pages_share_the_test_clock(browser) -> None:
+    """Under CHEHUI_TEST_CLOCK the server's clock is moved; move the pages' Date to match it."""
+    from datetime import UTC, datetime
+
+    new_context = browser.new_context
+
+    def new_context_on_test_clock(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.clock.set_system_time(datetime.now(UTC))
+        return context
+
+    browser.new_context = new_context_on_test_clock
 
 
 @pytest.fixture

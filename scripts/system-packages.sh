@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Install the Debian packages a target needs when they are missing; shared by the Makefile and .ci/run.
+#   scripts/system-packages.sh run    libmagic (evidence checks) and gettext (the translations)
+#   scripts/system-packages.sh test   the same, plus Debian's Chromium and CJK fonts for the browser
+#                                     tests and docker-compose, whose file a test validates
+# Nothing is done when everything is present, so it costs a few dpkg look-ups on a set-up machine.
+set -euo pipefail
+
+target="${1:-run}"
+need=()
+dpkg -s libmagic1 >/dev/null 2>&1 || need+=(libmagic1)
+command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+if [ "$target" = "test" ]; then
+    # Playwright drives Debian's Chromium (a browser download does not work offline).
+    [ -x /usr/bin/chromium ] || need+=(chromium)
+    dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need+=(fonts-wqy-microhei)
+    command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+fi
+[ ${#need[@]} -eq 0 ] && exit 0
+
+echo "Installing Debian packages: ${need[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        sudo_cmd=(sudo -n)
+    else
+        echo "Missing Debian packages: ${need[*]}. Install them as root: apt-get install ${need[*]}" >&2
+        exit 1
+    fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
