@@ -1,8 +1,9 @@
 """Writes of evidence: add a checked file to a ticket, remove one from a draft.
 
 The content checks are the pure `apps.evidence.checks`; here the upload is streamed to a
-temporary file (never more than the policy's limit plus one chunk is read), proved, stored under
-an opaque name in private storage and recorded on the ticket's event log.
+temporary file (never more than the policy's limit plus one chunk is read), proved in a child
+process within the policy's time and memory limits, stored under an opaque name in private
+storage and recorded on the ticket's event log. The messages of refusals are in `refusals`.
 """
 
 import hashlib
@@ -18,20 +19,20 @@ from typing import IO, Any
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.errors import ApplicationError
 from apps.evidence.checks import (
     VERIFIABLE_MIME_TYPES,
+    CheckLimits,
     EvidenceRefused,
-    Refusal,
     Sniffed,
-    evidence_sniff,
+    evidence_sniff_bounded,
     size_check,
 )
 from apps.evidence.models import EvidenceFile
+from apps.evidence.refusals import refusal_message
 from apps.policy.models import DocumentRequirement, EvidenceFormat, EvidenceTier, PolicySettings
 from apps.tickets.events import event_record
 from apps.tickets.models import OPEN_STATUSES, EventKind, TicketStatus, WithdrawalTicket
@@ -57,73 +58,22 @@ def _formats() -> list[EvidenceFormat]:
     return [fmt for fmt in EvidenceFormat.objects.all() if fmt.mime_type in VERIFIABLE_MIME_TYPES]
 
 
-def _format_names(formats: list[EvidenceFormat]) -> str:
-    return _(", ").join(str(fmt) for fmt in formats)
+def _refuse(
+    refused: EvidenceRefused, *, formats: list[EvidenceFormat], policy: PolicySettings
+) -> ApplicationError:
+    message = refusal_message(
+        refused, formats=formats, max_bytes=policy.max_evidence_bytes, max_pages=policy.max_pdf_pages
+    )
+    return ApplicationError(message, extra={"code": str(refused.code), "field": "file"})
 
 
-def refusal_message(refused: EvidenceRefused, *, formats: list[EvidenceFormat], max_bytes: int) -> str:
-    """The message a requester reads for a refused file, in the active language."""
-    names = _format_names(formats) or _("none")
-    image_format = next((fmt for fmt in formats if fmt.carries_images), None)
-    code = refused.code
-    if code == Refusal.EMPTY:
-        return _("This file is empty. Choose the document again and upload it.")
-    if code == Refusal.TOO_LARGE:
-        return _("This file is larger than %(limit)s, the most one file may be. Split it or reduce its "
-                 "pictures, and upload it again.") % {"limit": filesizeformat(max_bytes)}
-    if code == Refusal.BARE_IMAGE:
-        if image_format is None:
-            return _("Pictures are not accepted on their own. Upload one of: %(formats)s.") % {
-                "formats": names
-            }
-        return _("A picture cannot be uploaded on its own. Put it into a Word document (.%(extension)s), "
-                 "save it and upload the document.") % {"extension": image_format.extension}
-    if code == Refusal.EXECUTABLE:
-        return _("This file is a program, not a document, whatever its name says. Upload one of: "
-                 "%(formats)s.") % {"formats": names}
-    if code == Refusal.ARCHIVE:
-        return _("Archives (such as zip) are not accepted. Upload each document on its own as one of: "
-                 "%(formats)s.") % {"formats": names}
-    if code == Refusal.ARCHIVE_BOMB:
-        return _("This document would expand to far more than its size; it may be damaged or harmful. "
-                 "Save it again from your word processor and upload the new file.")
-    if code == Refusal.LEGACY_OFFICE:
-        return _("Old Word documents (.doc) are not accepted. Save it as a Word document (.docx) or a "
-                 "PDF and upload that.")
-    if code == Refusal.OTHER_OFFICE:
-        return _("Only Word documents (.docx) are accepted, not templates, spreadsheets or presentations. "
-                 "Save it as a PDF or a Word document and upload that.")
-    if code == Refusal.PDF_ENCRYPTED:
-        return _("This PDF is protected by a password or encryption. Save a copy without protection and "
-                 "upload that.")
-    if code == Refusal.PDF_BROKEN:
-        return _("This PDF cannot be read: it may be damaged or incomplete. Save or export it again and "
-                 "upload the new file.")
-    if code == Refusal.PDF_ACTIVE_CONTENT:
-        return _("This PDF runs scripts or programs when it is opened. Print it to a new PDF (or save it "
-                 "without scripts) and upload that.")
-    if code == Refusal.DOCX_ENCRYPTED:
-        return _("This Word document is protected by a password. Save a copy without the password and "
-                 "upload that.")
-    if code == Refusal.DOCX_BROKEN:
-        return _("This Word document cannot be read: it may be damaged. Save it again as .docx and upload "
-                 "the new file.")
-    if code == Refusal.DOCX_MACRO:
-        return _("This Word document contains macros. Save it as a plain Word document (.docx) without "
-                 "macros, or as a PDF, and upload that.")
-    if code == Refusal.DOCX_LINKED_IMAGE:
-        return _("This Word document links to pictures instead of containing them. Insert the pictures "
-                 "into the document itself (not as links), save it and upload it again.")
-    if code == Refusal.DOCX_EXTERNAL_CONTENT:
-        return _("This Word document loads content from outside the file (a remote template or linked "
-                 "object). Remove the link, save it and upload it again.")
-    return _("This file type is not accepted. Upload one of: %(formats)s.") % {"formats": names}
-
-
-def _refuse(refused: EvidenceRefused, *, formats: list[EvidenceFormat], max_bytes: int) -> ApplicationError:
-    return ApplicationError(
-        refusal_message(refused, formats=formats, max_bytes=max_bytes),
-        extra={"code": str(refused.code), "field": "file"},
+def check_limits(policy: PolicySettings) -> CheckLimits:
+    """What checking one file may cost, from the policy."""
+    return CheckLimits(
+        max_pdf_pages=policy.max_pdf_pages,
+        max_pdf_objects=policy.max_pdf_objects,
+        seconds=float(policy.evidence_check_seconds),
+        memory_bytes=policy.evidence_check_memory_mb * 1024 * 1024,
     )
 
 
@@ -163,9 +113,14 @@ def _chunks(file: UploadedFile | IO[bytes]) -> Iterator[bytes]:
 
 
 def _receive(
-    file: UploadedFile | IO[bytes], target: IO[bytes], *, max_bytes: int, formats: list[EvidenceFormat]
+    file: UploadedFile | IO[bytes],
+    target: IO[bytes],
+    *,
+    policy: PolicySettings,
+    formats: list[EvidenceFormat],
 ) -> _Received:
     """Stream the upload into `target` while counting and hashing it, then prove its content."""
+    max_bytes = policy.max_evidence_bytes
     declared = _declared_size(file)
     digest = hashlib.sha256()
     size = 0
@@ -180,10 +135,12 @@ def _receive(
             target.write(chunk)
         target.flush()
         size_check(size, max_bytes=max_bytes)
-        sniffed = evidence_sniff(target.name, allowed_mime_types={fmt.mime_type for fmt in formats})
+        sniffed = evidence_sniff_bounded(
+            target.name, allowed_mime_types={fmt.mime_type for fmt in formats}, limits=check_limits(policy)
+        )
     except EvidenceRefused as refused:
         logger.info("evidence refused: %s", refused)
-        raise _refuse(refused, formats=formats, max_bytes=max_bytes) from refused
+        raise _refuse(refused, formats=formats, policy=policy) from refused
     return _Received(size=size, sha256=digest.hexdigest(), sniffed=sniffed)
 
 
@@ -225,7 +182,7 @@ def evidence_upload(
     formats = _formats()
     name = original_name_clean(original_name)
     with tempfile.NamedTemporaryFile(prefix="evidence-", suffix=".upload") as target:
-        received = _receive(file, target, max_bytes=policy.max_evidence_bytes, formats=formats)
+        received = _receive(file, target, policy=policy, formats=formats)
         with transaction.atomic():
             locked = WithdrawalTicket.objects.select_for_update(of=("self",)).get(pk=ticket.pk)
             _open_ticket_check(locked)

@@ -64,6 +64,27 @@ class PolicySettings(models.Model):
         help_text=_("Told to requesters at step 5: at peak times assignment can take longer than this."),
     )
     max_evidence_bytes = models.PositiveBigIntegerField(_("largest evidence file (bytes)"))
+    # What checking one evidence file may cost: a PDF's structure, then the checking process's
+    # time and memory (see apps.evidence.checks.bounded). 500 pages is far more than any agreement,
+    # statement or bundle of screenshots handed in as evidence. 100,000 objects is 200 a page at 500
+    # pages (a tagged PDF has one per paragraph); walking that many took 1.6 s and 250 MB here
+    # (bench/README.md), 200,000 took 2.7 s and 460 MB: too near the time and memory limits.
+    max_pdf_pages = models.PositiveIntegerField(
+        _("largest PDF (pages)"), default=500, validators=[MinValueValidator(1)]
+    )
+    max_pdf_objects = models.PositiveIntegerField(
+        _("largest PDF (objects)"), default=100_000, validators=[MinValueValidator(100)],
+        help_text=_("A PDF's internal parts; a file with more is refused as too complex to check."),
+    )
+    evidence_check_seconds = models.PositiveSmallIntegerField(
+        _("evidence check time limit (seconds)"), default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("The upload waits for the check: keep this to a few seconds."),
+    )
+    evidence_check_memory_mb = models.PositiveIntegerField(
+        _("evidence check memory limit (MB)"), default=512,
+        validators=[MinValueValidator(128), MaxValueValidator(4096)],
+    )
     complete_chain_odds_multiplier = models.DecimalField(
         _("complete evidence chain: approval odds ×"), max_digits=5, decimal_places=2,
         validators=[MinValueValidator(Decimal("1"))],

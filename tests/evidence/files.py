@@ -8,12 +8,11 @@ import re
 import struct
 import zipfile
 import zlib
+from typing import Any
 
+import pikepdf
 from docx import Document
 from docx.shared import Inches
-from pypdf import PdfWriter
-from pypdf.actions import JavaScript
-from pypdf.generic import DecodedStreamObject, NameObject
 
 MB = 1024 * 1024
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -41,34 +40,37 @@ def jpeg_bytes() -> bytes:
 
 
 # -------------------------------------------------------------------------------------- PDF
-def _pdf_writer(title: str) -> PdfWriter:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)  # A4 in points
-    writer.add_metadata({"/Title": title})
-    return writer
+A4 = (595, 842)  # in points
 
 
-def _written(writer: PdfWriter) -> bytes:
+def pdf_document(title: str = "证据 evidence", *, pages: int = 1) -> pikepdf.Pdf:
+    """A new PDF of blank A4 pages with a title, to change before `pdf_written`."""
+    pdf = pikepdf.new()
+    for _page in range(pages):
+        pdf.add_blank_page(page_size=A4)
+    pdf.docinfo["/Title"] = title
+    return pdf
+
+
+def pdf_written(pdf: pikepdf.Pdf, **save: Any) -> bytes:
+    """The PDF's bytes; the same document always gives the same bytes (and digest)."""
     out = io.BytesIO()
-    writer.write(out)
+    pdf.save(out, deterministic_id="encryption" not in save, **save)
     return out.getvalue()
 
 
-def pdf_bytes(title: str = "证据 evidence") -> bytes:
-    """A valid one-page PDF; a different title gives a different file (and digest)."""
-    return _written(_pdf_writer(title))
+def pdf_bytes(title: str = "证据 evidence", *, pages: int = 1) -> bytes:
+    """A valid PDF of blank pages; a different title gives a different file (and digest)."""
+    return pdf_written(pdf_document(title, pages=pages))
 
 
 def pdf_of_size(size: int, title: str = "padded") -> bytes:
     """A valid PDF of exactly `size` bytes: its page's content stream is a comment padded to fit."""
 
     def build(padding: int) -> bytes:
-        writer = _pdf_writer(title)
-        content = DecodedStreamObject()
-        content.set_data(b"%" + b"x" * padding + b"\n")
-        page = writer.pages[0]
-        page[NameObject("/Contents")] = writer._add_object(content)
-        return _written(writer)
+        pdf = pdf_document(title)
+        pdf.pages[0].Contents = pdf.make_stream(b"%" + b"x" * padding + b"\n")
+        return pdf_written(pdf, compress_streams=False)
 
     padding = 0
     for _attempt in range(10):  # the stream length's digits move the size a little: converge
@@ -83,9 +85,8 @@ def pdf_of_size(size: int, title: str = "padded") -> bytes:
 
 def encrypted_pdf(*, user_password: str = "secret") -> bytes:  # noqa: S107 - a test file's password
     """A PDF encrypted with RC4 (an empty user password still encrypts it)."""
-    writer = _pdf_writer("encrypted")
-    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
-    return _written(writer)
+    encryption = pikepdf.Encryption(user=user_password, owner="owner", R=3, aes=False, metadata=False)
+    return pdf_written(pdf_document("encrypted"), encryption=encryption)
 
 
 def truncated_pdf() -> bytes:
@@ -101,9 +102,39 @@ def pdf_header_garbage() -> bytes:
 
 def pdf_with_javascript() -> bytes:
     """A PDF that runs a script when it is opened."""
-    writer = _pdf_writer("scripted")
-    writer.add_open_action(JavaScript("app.alert('hello');"))
-    return _written(writer)
+    pdf = pdf_document("scripted")
+    pdf.Root.OpenAction = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1);"))
+    return pdf_written(pdf)
+
+
+def pdf_of_pages(count: int, *, padding: int = 0, notes: int = 0) -> bytes:
+    """A valid PDF of `count` pages written directly (fast for 100,000 pages): one flat page tree.
+
+    Each page has a content stream of a comment `padding` bytes long, to reach a size; `notes`
+    more objects (small dictionaries no page shows) make a file of many objects and few pages.
+    """
+    out = io.BytesIO()
+    offsets: list[int] = []
+
+    def add(body: bytes) -> None:
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % len(offsets) + body + b"\nendobj\n")
+
+    out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    add(b"<</Type/Catalog/Pages 2 0 R>>")
+    kids = b" ".join(b"%d 0 R" % (3 + 2 * n) for n in range(count))
+    add(b"<</Type/Pages/Count %d/MediaBox[0 0 595 842]/Kids[%s]>>" % (count, kids))
+    content = b"%" + b"x" * padding + b"\n"
+    for n in range(count):
+        add(b"<</Type/Page/Parent 2 0 R/Contents %d 0 R>>" % (4 + 2 * n))
+        add(b"<</Length %d>>stream\n%s\nendstream" % (len(content), content))
+    for n in range(notes):
+        add(b"<</Type/Annot/Subtype/Text/Rect[0 0 9 9]/Contents(note %d)>>" % n)
+    table = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    out.write(b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(offsets) + 1, table))
+    return out.getvalue()
 
 
 # ------------------------------------------------------------------------------------- DOCX

@@ -72,11 +72,11 @@ def test_a_shell_script_is_refused_as_a_program(tmp_path):
         (lambda: files.encrypted_pdf(user_password=""), Refusal.PDF_ENCRYPTED),
         (files.truncated_pdf, Refusal.PDF_BROKEN),
         (files.pdf_header_garbage, Refusal.PDF_BROKEN),
-        (files.pdf_with_javascript, Refusal.PDF_ACTIVE_CONTENT),
+        (files.pdf_with_javascript, Refusal.PDF_JAVASCRIPT),
     ],
     ids=["encrypted", "encrypted-no-user-password", "truncated", "header-only", "javascript"],
 )
-def test_a_pdf_that_strict_pypdf_cannot_read_plainly_is_refused(tmp_path, make, code):
+def test_a_pdf_that_qpdf_cannot_read_plainly_is_refused(tmp_path, make, code):
     assert refusal(tmp_path, make(), "evidence.pdf") == code
 
 
@@ -84,7 +84,7 @@ def test_a_pdf_that_strict_pypdf_cannot_read_plainly_is_refused(tmp_path, make, 
     ("make", "code"),
     [
         (files.docx_with_linked_image, Refusal.DOCX_LINKED_IMAGE),
-        (files.docx_with_remote_template, Refusal.DOCX_EXTERNAL_CONTENT),
+        (files.docx_with_remote_template, Refusal.DOCX_REMOTE_TEMPLATE),
         (files.docm_bytes, Refusal.DOCX_MACRO),
         (lambda: files.docm_bytes(declared=False), Refusal.DOCX_MACRO),
         (lambda: files.docx_with_member("word/activeX/activeX1.bin", b"\x00" * 64), Refusal.DOCX_MACRO),

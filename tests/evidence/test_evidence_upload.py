@@ -222,7 +222,7 @@ def test_the_picture_advice_follows_the_policys_format_for_pictures(draft):
 def test_a_format_policy_no_longer_lists_is_refused(draft):
     EvidenceFormat.objects.filter(mime_type=DOCX_MIME).delete()
     error = refused(draft, files.docx_bytes(), "a.docx")
-    assert error.extra["code"] == "not_allowed"
+    assert error.extra["code"] == "format_not_allowed"
     assert error.message == "This file type is not accepted. Upload one of: PDF document."
     assert "Upload one of: PDF document." in refused(draft, files.png_bytes(), "a.png").message
 
@@ -326,14 +326,14 @@ def test_the_same_file_sent_twice_at_once_lands_once(monkeypatch):
 
     ticket = TicketFactory()
     both_checked = threading.Barrier(2, timeout=30)
-    real_sniff = services.evidence_sniff
+    real_sniff = services.evidence_sniff_bounded
 
     def sniff_together(*args, **kwargs):
         result = real_sniff(*args, **kwargs)
         both_checked.wait()
         return result
 
-    monkeypatch.setattr(services, "evidence_sniff", sniff_together)
+    monkeypatch.setattr(services, "evidence_sniff_bounded", sniff_together)
     outcomes: list[str] = []
 
     def send(name: str) -> None:
