@@ -113,8 +113,13 @@ def test_an_attachment_is_named_as_such_in_both_languages(tmp_path):
         hostile.padded_tail,
         hostile.incremental_update,
         hostile.tagged_with_destination,
+        # qpdf's QDF form writes each stream's /Length as an indirect number, as many tools do.
+        lambda: files.pdf_written(files.pdf_document(pages=3), qdf=True),
     ],
-    ids=["multi-page", "web-hyperlink", "mailto", "padded-after-eof", "incremental-update", "tagged"],
+    ids=[
+        "multi-page", "web-hyperlink", "mailto", "padded-after-eof", "incremental-update", "tagged",
+        "indirect-lengths",
+    ],
 )
 def test_a_plain_pdf_is_accepted_with_its_page_count(tmp_path, make):
     found = check(tmp_path, make())
@@ -157,3 +162,40 @@ def test_too_many_objects_are_refused(tmp_path):
 def test_a_trailer_that_understates_its_objects_is_still_counted(tmp_path):
     lying = files.pdf_of_pages(60).replace(b"/Size 121/", b"/Size 3/")
     assert refused(tmp_path, lying, CheckLimits(max_pdf_objects=100)).code == Refusal.PDF_TOO_MANY_OBJECTS
+
+
+def _hand_written_pdf(*extra_objects: bytes) -> bytes:
+    """A one-page PDF written byte by byte, with `extra_objects` in its table that nothing points to."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        *extra_objects,
+    ]
+    out, offsets = b"%PDF-1.7\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    table = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, table)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("orphan", "code"),
+    [
+        (b"<< /S /JavaScript /JS (app.alert(1)) >>", Refusal.PDF_JAVASCRIPT),
+        (b"<< /S /#4aavaScript /JS (app.alert(1)) >>", Refusal.PDF_JAVASCRIPT),
+        (b"<< /S /Launch /F (calc.exe) >>", Refusal.PDF_LAUNCH),
+        (b"<< /Type /EmbeddedFile /Length 2 >>\nstream\nMZ\nendstream", Refusal.PDF_ATTACHMENT),
+    ],
+    ids=["javascript", "escaped-name", "launch", "embedded-file"],
+)
+def test_an_object_nothing_points_to_is_walked_too(tmp_path, orphan, code):
+    assert refused(tmp_path, _hand_written_pdf(b"42", orphan)).code == code
+
+
+def test_a_hand_written_pdf_with_an_indirect_number_is_accepted(tmp_path):
+    assert check(tmp_path, _hand_written_pdf(b"42")).pages == 1

@@ -148,6 +148,8 @@ def _walk(pdf: pikepdf.Pdf, limits: CheckLimits) -> None:
     _inspect(pdf.trailer)
     for objgen in objgens:
         obj = pdf.get_object(objgen)
+        if not isinstance(obj, pikepdf.Object):  # an indirect number or boolean (a stream's /Length)
+            continue
         source = obj.stream_dict if obj._type_code == pikepdf.ObjectType.stream else obj
         if source._type_code in CONTAINERS and NAMES_THAT_MATTER.search(source.unparse(resolved=True)):
             _inspect(obj)
