@@ -57,6 +57,10 @@ FIELDS = [
     ("includetext", hostile.INCLUDETEXT, Refusal.DOCX_REMOTE_FIELD, REMOTE_FIELD),
     ("lowercase-link", ' link Excel.Sheet.8 "http://203.0.113.7/a.xls" ', Refusal.DOCX_REMOTE_FIELD,
      REMOTE_FIELD),
+    ("wrapped-in-quote", ' QUOTE { INCLUDETEXT "c:\\\\secrets.txt" } ', Refusal.DOCX_REMOTE_FIELD,
+     REMOTE_FIELD),
+    ("hyperlink-to-a-program", ' HYPERLINK "file:///c:/windows/system32/calc.exe" ',
+     Refusal.DOCX_EXTERNAL_CONTENT, "loads content from outside the file"),
 ]
 
 
@@ -68,11 +72,16 @@ def test_a_field_that_runs_or_fetches_is_refused_in_any_form_and_part(
     refusal = refused(tmp_path, form(instruction))
     assert refusal.code == code, refusal.detail
     assert says in message(refusal)
-    assert "Ctrl+Shift+F9" in message(refusal, "zh-hans")
+    if code != Refusal.DOCX_EXTERNAL_CONTENT:
+        assert "Ctrl+Shift+F9" in message(refusal, "zh-hans")
 
 
 @pytest.mark.parametrize("form", FIELD_FORMS.values(), ids=FIELD_FORMS.keys())
-@pytest.mark.parametrize("instruction", [" PAGE ", 'HYPERLINK "https://www.12315.cn/"', "DATE \\@ yyyy"])
+@pytest.mark.parametrize(
+    "instruction",
+    [" PAGE ", 'HYPERLINK "https://www.12315.cn/"', "DATE \\@ yyyy", 'HYPERLINK \\l "_Toc1"',
+     'TOC \\o "1-3" \\h \\z \\u', 'QUOTE "a LINK in quotes is text"'],
+)
 def test_an_ordinary_field_is_accepted(tmp_path, form, instruction):
     assert check(tmp_path, form(instruction)).mime_type == DOCX_MIME
 
@@ -207,3 +216,31 @@ def _with_comment(data: bytes, comment: bytes) -> bytes:
 )
 def test_a_word_document_that_is_also_another_file_is_refused(tmp_path, make, code):
     assert refused(tmp_path, make()).code == code
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("word/media/image9.png", files.pdf_bytes()),
+        ("word/media/image9.png", files.docx_bytes()),
+        ("word/media/report.pdf", files.pdf_bytes()),
+        ("word/media/image9.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        ("word/media/image9.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+    ],
+    ids=["pdf-named-png", "zip-named-png", "pdf", "svg-script", "svg-onload"],
+)
+def test_anything_but_a_picture_in_the_media_folder_is_refused(tmp_path, name, content):
+    refusal = refused(tmp_path, files.docx_with_member(name, content))
+    assert refusal.code == Refusal.DOCX_EMBEDDED_OBJECT, refusal.detail
+    assert "has an object embedded in it" in message(refusal)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [files.png_bytes(), files.jpeg_bytes(), b'<svg xmlns="http://www.w3.org/2000/svg"><text>one</text></svg>'],
+    ids=["png", "jpeg", "plain-svg"],
+)
+def test_pictures_in_the_media_folder_are_accepted(tmp_path, content):
+    suffix = "svg" if content.startswith(b"<svg") else "png"
+    found = check(tmp_path, files.docx_with_member(f"word/media/extra.{suffix}", content))
+    assert found.mime_type == DOCX_MIME

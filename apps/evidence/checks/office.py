@@ -68,7 +68,20 @@ REFUSAL_BY_FIELD = {
     "RD": Refusal.DOCX_REMOTE_FIELD,
     "MACROBUTTON": Refusal.DOCX_MACRO,
 }
-FIELD_NAME = re.compile(r'^[\s"{]*([A-Za-z]+)')
+# A field's words outside its quoted arguments: a field name anywhere among them counts, so a field
+# another one wraps ("QUOTE { INCLUDETEXT ... }" typed as text) is judged by what it wraps too.
+QUOTED = re.compile(r'"[^"]*"?')
+FIELD_WORD = re.compile(r"[A-Za-z]+")
+HYPERLINK_TARGET = re.compile(r'^\s*HYPERLINK\s+(?:\\[a-z]\s+)*"?([^"\s]*)', re.IGNORECASE)
+# Pictures a Word document carries under word/media, known by their first bytes; nothing else may
+# hide there (another PDF, a zip, a program named image1.png).
+MEDIA_FOLDER = re.compile(r"^word/media/", re.IGNORECASE)
+MEDIA_SIGNATURES = (
+    b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*",
+    b"\x01\x00\x00\x00",  # EMF (its " EMF" signature follows at offset 40)
+    b"\xd7\xcd\xc6\x9a", b"\x01\x00\x09\x00", b"\x02\x00\x09\x00",  # WMF, placeable and plain
+)
+WEBP = (b"RIFF", b"WEBP")
 # VML pictures and a few legacy elements may name a URL in an attribute instead of a relationship.
 URL_ATTRIBUTES = frozenset({"href", "src"})
 REMOTE_DATA_ELEMENTS = frozenset({"mailMerge"})
@@ -88,6 +101,7 @@ def docx_check(path: Path, *, allowed: bool) -> Sniffed:
                 raise EvidenceRefused(Refusal.NOT_ALLOWED, DOCX_MIME)
             _embedded_check(members, content_types or [])
             zip_inflate_all(archive, members)
+            _media_check(archive, members)
             for member in members:
                 name = member.filename.lower()
                 if name.endswith(".rels"):
@@ -184,6 +198,27 @@ def _embedded_check(members: list[zipfile.ZipInfo], content_types: list[str]) ->
             raise EvidenceRefused(Refusal.DOCX_EMBEDDED_OBJECT, content_type)
 
 
+def _media_check(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+    """Every file in word/media is a picture by its first bytes (or an SVG without scripts)."""
+    for member in members:
+        if not MEDIA_FOLDER.match(member.filename) or member.is_dir():
+            continue
+        with archive.open(member) as stream:
+            head = stream.read(INFLATE_CHUNK_BYTES if member.filename.lower().endswith(".svg") else 16)
+        if head.startswith(MEDIA_SIGNATURES) or (head[:4], head[8:12]) == WEBP:
+            continue
+        if member.filename.lower().endswith(".svg") and b"<svg" in head.lower() and not _svg_active(head):
+            continue
+        raise EvidenceRefused(Refusal.DOCX_EMBEDDED_OBJECT, f"{member.filename}: not a picture")
+
+
+SVG_ACTIVE = re.compile(rb"<script|javascript:|<foreignobject|\son[a-z]+\s*=", re.IGNORECASE)
+
+
+def _svg_active(head: bytes) -> bool:
+    return bool(SVG_ACTIVE.search(head))
+
+
 def _relationships_check(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
     """Only a hyperlink to a web address may point outside; objects may not be embedded either."""
 
@@ -260,10 +295,15 @@ class _Fields:
             self.judge(piece)
 
     def judge(self, instruction: str) -> None:
-        match = FIELD_NAME.match(instruction)
-        code = REFUSAL_BY_FIELD.get(match.group(1).upper()) if match else None
-        if code is not None:
-            raise EvidenceRefused(code, f"{self.part}: {instruction[:120]}")
+        for word in FIELD_WORD.findall(QUOTED.sub(" ", instruction)):
+            code = REFUSAL_BY_FIELD.get(word.upper())
+            if code is not None:
+                raise EvidenceRefused(code, f"{self.part}: {instruction[:120]}")
+        hyperlink = HYPERLINK_TARGET.match(instruction)
+        # A field hyperlink to a file or a program runs it when clicked; \l bookmarks have no target.
+        target = hyperlink.group(1) if hyperlink else ""
+        if target and not WEB_TARGET.match(target) and not re.search(r"\\l\b", instruction):
+            raise EvidenceRefused(Refusal.DOCX_EXTERNAL_CONTENT, f"{self.part}: {instruction[:120]}")
 
 
 def _xml_part_check(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
