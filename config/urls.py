@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+import apps.core.converters  # noqa: F401  (registers <reference:>, <code:>, <id:>) before any include
 from apps.core.views import healthz
 
 admin.site.site_header = "撤回 Chehui"
@@ -23,3 +24,9 @@ urlpatterns = [
     path("api/v1/", include("apps.integrations.urls_docs")),
     path("api/v1/", include("apps.api.urls")),
 ]
+
+# Errors Django answers itself: the API's JSON shape under /api/, a branded page elsewhere.
+handler400 = "apps.core.views.bad_request"
+handler403 = "apps.core.views.permission_denied"
+handler404 = "apps.core.views.page_not_found"
+handler500 = "apps.core.views.server_error"

@@ -38,7 +38,7 @@ def pytest_configure(config):
     start = clock_start_from_env(value)
     config._chehui_clock = time_machine.travel(start, tick=True)
     config._chehui_clock.start()
-    print(f"CHEHUI_TEST_CLOCK: the suite runs from {start.isoformat()}")  # noqa: T201
+    print(f"CHEHUI_TEST_CLOCK: the suite runs from {start.isoformat()}")
 
 
 def pytest_unconfigure(config):

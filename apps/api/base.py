@@ -3,7 +3,6 @@
 from collections.abc import Callable
 from typing import Any
 
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -27,9 +26,9 @@ class ApiView(APIView):
 class ApiWriteView(IdempotentMixin, ApiView):
     """A write: a retry with the same Idempotency-Key gets the first response.
 
-    Bodies are JSON (a form field cannot say null or tell a number from a string); the evidence
-    upload, the one multipart write, sets its own parsers.
+    Bodies are JSON, as every API view parses by default (REST_FRAMEWORK's DEFAULT_PARSER_CLASSES:
+    a form field cannot say null or tell a number from a string); the evidence upload, the one
+    multipart write, sets its own parsers.
     """
 
     idempotent_methods = ("post", "patch", "put")
-    parser_classes = [JSONParser]

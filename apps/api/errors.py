@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from apps.complaints.services import DUPLICATE_NUMBER
 from apps.core.api import exception_handler as core_exception_handler
+from apps.core.api import without_nul_characters
 from apps.core.errors import ApplicationError
 
 STATUS_BY_CODE = {
@@ -31,5 +32,5 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         if isinstance(field, str) and "fields" not in extra:
             extra["fields"] = {field: [exc.message]}
         status = STATUS_BY_CODE.get(str(extra.get("code", "")), 400)
-        return Response({"message": exc.message, "extra": extra}, status=status)
+        return Response(without_nul_characters({"message": exc.message, "extra": extra}), status=status)
     return core_exception_handler(exc, context)

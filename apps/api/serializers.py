@@ -5,6 +5,13 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
+from apps.core.fields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictChoiceField,
+    StrictFloatField,
+    StrictIntegerField,
+)
 from apps.intake.selectors import intake_step
 from apps.tickets.models import TicketStatus
 
@@ -12,18 +19,18 @@ from apps.tickets.models import TicketStatus
 class TicketSummarySerializer(serializers.Serializer):
     """A ticket as lists show it: its number, where it stands, its clock's deadlines."""
 
-    reference = serializers.CharField()
-    status = serializers.ChoiceField(choices=TicketStatus.choices)
-    status_label = serializers.CharField(source="get_status_display")
-    source = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.source
-    platform = serializers.CharField(source="platform.code")
-    complaint_type = serializers.CharField(source="complaint_type.code", allow_null=True)
-    special_case = serializers.CharField(source="special_case.code", allow_null=True)
-    complaint_number = serializers.CharField(source="complaint.number", allow_null=True)
+    reference = StrictCharField()
+    status = StrictChoiceField(choices=TicketStatus.choices)
+    status_label = StrictCharField(source="get_status_display")
+    source = StrictCharField()  # type: ignore[assignment]  # a field, not Field.source
+    platform = StrictCharField(source="platform.code")
+    complaint_type = StrictCharField(source="complaint_type.code", allow_null=True)
+    special_case = StrictCharField(source="special_case.code", allow_null=True)
+    complaint_number = StrictCharField(source="complaint.number", allow_null=True)
     complaint_filed_at = serializers.DateTimeField(allow_null=True)
-    stage = serializers.CharField(source="stage.code", allow_null=True)
+    stage = StrictCharField(source="stage.code", allow_null=True)
     intake_step = serializers.SerializerMethodField()
-    version = serializers.IntegerField()
+    version = StrictIntegerField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     submitted_at = serializers.DateTimeField(allow_null=True)
@@ -34,8 +41,8 @@ class TicketSummarySerializer(serializers.Serializer):
     complaint_resolution_at = serializers.DateTimeField(allow_null=True)
     stage_ends_at = serializers.DateTimeField(allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)
-    decision_reason = serializers.CharField()
-    route = serializers.CharField(source="route.code", allow_null=True)
+    decision_reason = StrictCharField()
+    route = StrictCharField(source="route.code", allow_null=True)
 
     def get_intake_step(self, ticket: Any) -> int | None:
         """The first intake step (1-5) a draft has not completed; null once it is sent."""
@@ -43,56 +50,56 @@ class TicketSummarySerializer(serializers.Serializer):
 
 
 class DeadlineSerializer(serializers.Serializer):
-    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
+    label = StrictCharField()  # type: ignore[assignment]  # a field, not Field.label
     at = serializers.DateTimeField()
-    passed = serializers.BooleanField()
+    passed = StrictBooleanField()
     met_at = serializers.DateTimeField(allow_null=True)
 
 
 class TierSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    present = serializers.BooleanField()
+    code = StrictCharField()
+    name = StrictCharField()
+    present = StrictBooleanField()
 
 
 class DocumentCheckSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    present = serializers.BooleanField()
-    why = serializers.CharField()
+    code = StrictCharField()
+    name = StrictCharField()
+    present = StrictBooleanField()
+    why = StrictCharField()
 
 
 class RouteSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    days_min = serializers.IntegerField()
-    days_max = serializers.IntegerField()
-    day_kind = serializers.CharField()
-    cost = serializers.CharField()
-    success_rate = serializers.FloatField()
+    code = StrictCharField()
+    name = StrictCharField()
+    days_min = StrictIntegerField()
+    days_max = StrictIntegerField()
+    day_kind = StrictCharField()
+    cost = StrictCharField()
+    success_rate = StrictFloatField()
 
 
 class IdentitySerializer(serializers.Serializer):
-    methods = serializers.ListField(child=serializers.CharField())
-    passed = serializers.ListField(child=serializers.CharField())
-    next_method = serializers.CharField(allow_null=True)
+    methods = serializers.ListField(child=StrictCharField())
+    passed = serializers.ListField(child=StrictCharField())
+    next_method = StrictCharField(allow_null=True)
     verified_at = serializers.DateTimeField(allow_null=True)
-    attempts_left = serializers.IntegerField()
+    attempts_left = StrictIntegerField()
     retry_after = serializers.DateTimeField(allow_null=True)
 
 
 class ProgressSerializer(serializers.Serializer):
     """What the requester's ticket page shows: stage, time left, chance, deadlines, what is missing."""
 
-    stage = serializers.CharField(allow_null=True)
-    stage_name = serializers.CharField(allow_null=True)
-    stage_seconds_left = serializers.IntegerField(allow_null=True)
-    estimate = serializers.FloatField(allow_null=True, min_value=0, max_value=1)
+    stage = StrictCharField(allow_null=True)
+    stage_name = StrictCharField(allow_null=True)
+    stage_seconds_left = StrictIntegerField(allow_null=True)
+    estimate = StrictFloatField(allow_null=True, min_value=0, max_value=1)
     deadlines = DeadlineSerializer(many=True)
     tiers = TierSerializer(many=True)
-    complete_chain_multiplier = serializers.FloatField()
+    complete_chain_multiplier = StrictFloatField()
     documents = DocumentCheckSerializer(many=True)
-    missing_documents = serializers.ListField(child=serializers.CharField())
+    missing_documents = serializers.ListField(child=StrictCharField())
     routes = RouteSerializer(many=True)
     identity = IdentitySerializer()
 
@@ -102,13 +109,13 @@ class TicketDetailSerializer(TicketSummarySerializer):
 
 
 class EvidenceSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    tier = serializers.CharField(source="tier.code")
-    document = serializers.CharField(source="document.code", allow_null=True)
-    original_name = serializers.CharField()
-    detected_type = serializers.CharField()
-    size = serializers.IntegerField()
-    sha256 = serializers.CharField()
+    id = StrictIntegerField()
+    tier = StrictCharField(source="tier.code")
+    document = StrictCharField(source="document.code", allow_null=True)
+    original_name = StrictCharField()
+    detected_type = StrictCharField()
+    size = StrictIntegerField()
+    sha256 = StrictCharField()
     uploaded_at = serializers.DateTimeField()
     download_url = serializers.SerializerMethodField()
 
@@ -117,11 +124,11 @@ class EvidenceSerializer(serializers.Serializer):
 
 
 class EventSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    kind_label = serializers.CharField()
+    id = StrictIntegerField()
+    kind = StrictCharField()
+    kind_label = StrictCharField()
     occurred_at = serializers.DateTimeField()
-    actor = serializers.CharField()
-    detail = serializers.CharField()
-    from_value = serializers.CharField()
-    to_value = serializers.CharField()
+    actor = StrictCharField()
+    detail = StrictCharField()
+    from_value = StrictCharField()
+    to_value = StrictCharField()

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+import apps.core.converters  # noqa: F401  (registers <reference:>, <code:>, <id:>)
 from apps.api.apis.actions import (
     TicketApproveApi,
     TicketAssignApi,
@@ -26,7 +27,7 @@ from apps.api.apis.policies import PoliciesApi
 from apps.api.apis.tickets import TicketDetailApi, TicketEventsApi, TicketListCreateApi
 
 app_name = "api"
-TICKET = "tickets/<str:reference>"
+TICKET = "tickets/<reference:reference>"
 
 urlpatterns = [
     path("complaints/", ComplaintCreateApi.as_view(), name="complaint_create"),
@@ -44,7 +45,7 @@ urlpatterns = [
     path(f"{TICKET}/submit", TicketSubmitApi.as_view(), name="ticket_submit"),
     path(f"{TICKET}/abandon", TicketAbandonApi.as_view(), name="ticket_abandon"),
     path(f"{TICKET}/evidence", TicketEvidenceApi.as_view(), name="ticket_evidence"),
-    path("evidence/<str:pk>/download", EvidenceDownloadApi.as_view(), name="evidence_download"),
+    path("evidence/<id:pk>/download", EvidenceDownloadApi.as_view(), name="evidence_download"),
     path(f"{TICKET}/assign", TicketAssignApi.as_view(), name="ticket_assign"),
     path(f"{TICKET}/contact", TicketContactApi.as_view(), name="ticket_contact"),
     path(f"{TICKET}/request-evidence", TicketEvidenceRequestApi.as_view(), name="ticket_request_evidence"),

@@ -2,10 +2,11 @@
 
 from django.urls import path
 
+import apps.core.converters  # noqa: F401  (registers <reference:>, <code:>, <id:>)
 from apps.evidence.views import evidence_download
 
 app_name = "evidence"
 
 urlpatterns = [
-    path("<int:pk>/", evidence_download, name="download"),
+    path("<id:pk>/", evidence_download, name="download"),
 ]

@@ -1,5 +1,6 @@
 from django.urls import path
 
+import apps.core.converters  # noqa: F401  (registers <reference:>, <code:>, <id:>)
 from apps.portal import views
 
 app_name = "portal"
@@ -7,16 +8,16 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("withdraw/", views.withdraw_start, name="withdraw_start"),
-    path("withdraw/<str:reference>/platform/", views.step_platform, name="step_platform"),
-    path("withdraw/<str:reference>/complaint/", views.step_complaint, name="step_complaint"),
-    path("withdraw/<str:reference>/identity/", views.step_identity, name="step_identity"),
-    path("withdraw/<str:reference>/letter/", views.step_letter, name="step_letter"),
-    path("withdraw/<str:reference>/letter/check/", views.letter_live_check, name="letter_check"),
-    path("withdraw/<str:reference>/submit/", views.step_submit, name="step_submit"),
-    path("withdraw/<str:reference>/abandon/", views.draft_abandon, name="draft_abandon"),
+    path("withdraw/<reference:reference>/platform/", views.step_platform, name="step_platform"),
+    path("withdraw/<reference:reference>/complaint/", views.step_complaint, name="step_complaint"),
+    path("withdraw/<reference:reference>/identity/", views.step_identity, name="step_identity"),
+    path("withdraw/<reference:reference>/letter/", views.step_letter, name="step_letter"),
+    path("withdraw/<reference:reference>/letter/check/", views.letter_live_check, name="letter_check"),
+    path("withdraw/<reference:reference>/submit/", views.step_submit, name="step_submit"),
+    path("withdraw/<reference:reference>/abandon/", views.draft_abandon, name="draft_abandon"),
     path("tickets/", views.my_tickets, name="my_tickets"),
-    path("tickets/<str:reference>/", views.ticket_detail, name="ticket_detail"),
-    path("tickets/<str:reference>/evidence/", views.evidence_add, name="evidence_add"),
-    path("tickets/<str:reference>/reply/", views.ticket_reply, name="ticket_reply"),
+    path("tickets/<reference:reference>/", views.ticket_detail, name="ticket_detail"),
+    path("tickets/<reference:reference>/evidence/", views.evidence_add, name="evidence_add"),
+    path("tickets/<reference:reference>/reply/", views.ticket_reply, name="ticket_reply"),
     path("cancel/", views.cool_off, name="cool_off"),
 ]

@@ -1,5 +1,6 @@
 from django.urls import path
 
+import apps.core.converters  # noqa: F401  (registers <reference:>, <code:>, <id:>)
 from apps.workspace import views
 
 app_name = "workspace"
@@ -8,7 +9,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("assign/", views.bulk_assign, name="bulk_assign"),
     path("notifications/", views.notifications, name="notifications"),
-    path("case/<str:reference>/", views.case, name="case"),
-    path("case/<str:reference>/reveal/", views.reveal, name="reveal"),
-    path("case/<str:reference>/<slug:action>/", views.case_action, name="case_action"),
+    path("case/<reference:reference>/", views.case, name="case"),
+    path("case/<reference:reference>/reveal/", views.reveal, name="reveal"),
+    path("case/<reference:reference>/<code:action>/", views.case_action, name="case_action"),
 ]

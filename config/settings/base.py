@@ -62,10 +62,14 @@ SMS_PROVIDER = env.str("CHEHUI_SMS_PROVIDER", default="apps.accounts.sms.LogSmsP
 IDENTITY_PROVIDER = env.str("CHEHUI_IDENTITY_PROVIDER", default="apps.identity.providers.DevelopmentProvider")
 
 MIDDLEWARE = [
+    # First: whatever the layers below answer under /api/ leaves in the API's error shape.
+    "apps.core.middleware.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is known, before anything reads a value into a query.
+    "apps.core.middleware.NulByteGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -212,6 +216,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
+    # Bodies are JSON, nested at most a few dozen levels; the one upload sets multipart itself.
+    "DEFAULT_PARSER_CLASSES": ["apps.core.parsers.DepthLimitedJSONParser"],
+    # Schema path parameters keep the URL's names ({pk} stays {pk}, as extend_schema declares it).
+    "SCHEMA_COERCE_PATH_PK": False,
     "DEFAULT_THROTTLE_RATES": {
         "preview": env.str("CHEHUI_PREVIEW_RATE", default="120/minute"),
         "api_key": env.str("CHEHUI_API_KEY_RATE", default="600/minute"),
@@ -226,6 +234,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # <id:...> is a bigint; <reference:...> and <code:...> show their regex as the pattern.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},
 }
 
 # ---------------------------------------------------------------------------- mail and logs

@@ -5,6 +5,7 @@ import threading
 from django.contrib import admin
 from django.urls import include, path
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -48,6 +49,8 @@ class TeamCreateApi(IdempotentMixin, APIView):
 
     permission_classes = [HasScope]
     required_scopes = {"POST": "tickets:write"}
+    # JSON, and multipart for the retry-by-file-content test (API views take JSON only by default).
+    parser_classes = [JSONParser, MultiPartParser]
 
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=64)

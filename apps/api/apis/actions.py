@@ -25,19 +25,20 @@ from apps.casework import services as casework
 from apps.casework.models import ContactChannel, ReplyTemplate
 from apps.casework.selectors import route_by_code
 from apps.core.errors import ApplicationError
+from apps.core.fields import StrictCharField, StrictChoiceField, StrictIntegerField, StrictSlugField
 
 RESPONSES = {200: TicketDetailSerializer, **errors(*WRITE_ERRORS)}
 NOTE_MAX_CHARS = 2000
 
 
 class VersionedSerializer(serializers.Serializer):
-    expected_version = serializers.IntegerField(
+    expected_version = StrictIntegerField(
         required=False, min_value=1, help_text="The ticket's version as last read; omit to skip the check."
     )
 
 
 class NoteSerializer(VersionedSerializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_CHARS)
+    note = StrictCharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_CHARS)
 
 
 class ActionApi(ApiWriteView):
@@ -69,7 +70,7 @@ def _schema(serializer: type[serializers.Serializer]) -> Any:
 
 
 class AssignInputSerializer(VersionedSerializer):
-    agent = serializers.CharField(
+    agent = StrictCharField(
         allow_null=True,
         max_length=150,
         help_text="The agent's user name; null puts the ticket back in the queue. A person naming "
@@ -101,7 +102,7 @@ class TicketAssignApi(ActionApi):
 
 
 class ContactInputSerializer(NoteSerializer):
-    channel = serializers.ChoiceField(choices=ContactChannel.choices)
+    channel = StrictChoiceField(choices=ContactChannel.choices)
 
 
 class TicketContactApi(ActionApi):
@@ -126,7 +127,7 @@ class TicketContactApi(ActionApi):
 
 
 class EvidenceRequestInputSerializer(VersionedSerializer):
-    message = serializers.CharField(max_length=NOTE_MAX_CHARS, help_text="What the requester should add.")
+    message = StrictCharField(max_length=NOTE_MAX_CHARS, help_text="What the requester should add.")
 
 
 class TicketEvidenceRequestApi(ActionApi):
@@ -170,7 +171,7 @@ class RefuseInputSerializer(VersionedSerializer):
         allow_null=True,
         help_text="A reply template's code (GET /policies/ lists them).",
     )
-    reason = serializers.CharField(
+    reason = StrictCharField(
         required=False,
         allow_blank=True,
         default="",
@@ -202,7 +203,7 @@ class TicketRefuseApi(ActionApi):
 
 
 class RouteInputSerializer(NoteSerializer):
-    route = serializers.SlugField(
+    route = StrictSlugField(
         max_length=40,
         help_text=f"An alternative route's code, or {casework.ADMINISTRATIVE_RECONSIDERATION}.",
     )

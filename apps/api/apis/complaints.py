@@ -14,6 +14,7 @@ from apps.api.schema import IDEMPOTENCY_KEY_PARAMETER, WRITE_ERRORS, errors
 from apps.complaints.models import Complaint, ComplaintStatus
 from apps.complaints.selectors import complaint_get_by_number
 from apps.complaints.services import complaint_create
+from apps.core.fields import StrictCharField, StrictChoiceField
 from apps.integrations.permissions import integration_platform_check, request_actor
 from apps.policy.models import ComplaintType, Platform
 
@@ -25,17 +26,17 @@ from apps.policy.models import ComplaintType, Platform
         "description": ", ".join(ComplaintStatus.values),
     }
 )
-class ComplaintStatusField(serializers.ChoiceField):
+class ComplaintStatusField(StrictChoiceField):
     """The complaint's status; no enum component, as "status" names the ticket's statuses there."""
 
 
 class ComplaintOutputSerializer(serializers.Serializer):
-    platform = serializers.CharField(source="platform.code")
-    number = serializers.CharField()
-    complaint_type = serializers.CharField(source="complaint_type.code")
-    complainant_name = serializers.CharField()
-    respondent = serializers.CharField()
-    summary = serializers.CharField()
+    platform = StrictCharField(source="platform.code")
+    number = StrictCharField()
+    complaint_type = StrictCharField(source="complaint_type.code")
+    complainant_name = StrictCharField()
+    respondent = StrictCharField()
+    summary = StrictCharField()
     filed_at = serializers.DateTimeField()
     status = ComplaintStatusField(choices=ComplaintStatus.choices)
     created_at = serializers.DateTimeField()
@@ -52,12 +53,12 @@ class ComplaintCreateApi(ApiWriteView):
 
     class ComplaintCreateInputSerializer(serializers.Serializer):
         platform = PlatformField(queryset=Platform.objects.all())
-        number = serializers.CharField(max_length=64, help_text="The platform's complaint number.")
+        number = StrictCharField(max_length=64, help_text="The platform's complaint number.")
         complaint_type = CodeField(queryset=ComplaintType.objects.all())
-        complainant_name = serializers.CharField(max_length=100)
-        respondent = serializers.CharField(max_length=200)
+        complainant_name = StrictCharField(max_length=100)
+        respondent = StrictCharField(max_length=200)
         filed_at = serializers.DateTimeField(help_text="ISO 8601 with offset, e.g. 2026-11-24T20:00:00+08:00")
-        summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+        summary = StrictCharField(required=False, allow_blank=True, default="", max_length=5000)
 
     @extend_schema(
         request=ComplaintCreateInputSerializer,
@@ -86,7 +87,7 @@ class ComplaintLookupApi(ApiView):
 
     class InputSerializer(serializers.Serializer):
         platform = PlatformField(queryset=Platform.objects.all())
-        number = serializers.CharField(max_length=64)
+        number = StrictCharField(max_length=64)
 
     @extend_schema(
         parameters=[InputSerializer],

@@ -1,10 +1,10 @@
 """Evidence: upload to a ticket (multipart, the portal's content checks), list, download."""
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -16,6 +16,7 @@ from apps.api.fields import CodeField
 from apps.api.schema import IDEMPOTENCY_KEY_PARAMETER, WRITE_ERRORS, errors
 from apps.api.serializers import EvidenceSerializer
 from apps.core.errors import ApplicationError
+from apps.core.fields import StrictSlugField
 from apps.evidence.checks import DOCX_MIME, PDF_MIME
 from apps.evidence.models import EvidenceFile
 from apps.evidence.services import evidence_upload
@@ -23,11 +24,13 @@ from apps.evidence.views import evidence_file_response
 from apps.intake.selectors import ticket_required_documents
 from apps.policy.models import EvidenceTier
 
-MAX_ID_DIGITS = 18  # a bigint
-
 
 class TicketEvidenceApi(ApiWriteView):
-    """GET: the ticket's evidence files. POST: attach one (PDF, or DOCX for images; size per policy)."""
+    """GET: the ticket's evidence files. POST: attach one (PDF, or DOCX for images; size per policy).
+
+    A refused file answers 400: `extra.code` is one of apps.evidence.checks.Refusal (none of which
+    the API maps to another status), `message` says what was found and how to fix it.
+    """
 
     required_scopes = {"GET": "evidence:read", "POST": "evidence:write"}
     parser_classes = [MultiPartParser, FormParser]
@@ -35,7 +38,7 @@ class TicketEvidenceApi(ApiWriteView):
     class EvidenceUploadInputSerializer(serializers.Serializer):
         file = serializers.FileField(help_text="PDF, or a Word (DOCX) document for images.")
         tier = CodeField(queryset=EvidenceTier.objects.all())
-        document = serializers.SlugField(
+        document = StrictSlugField(
             required=False,
             allow_blank=True,
             max_length=40,
@@ -98,10 +101,8 @@ class EvidenceDownloadApi(ApiView):
 
     required_scopes = {"GET": "evidence:read"}
 
+    # The path parameter {pk} and its type come from the URL's <id:pk> converter.
     @extend_schema(
-        parameters=[
-            OpenApiParameter("pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="The file's id.")
-        ],
         responses={
             (200, PDF_MIME): OpenApiResponse(OpenApiTypes.BINARY, description="A PDF, shown inline."),
             (200, DOCX_MIME): OpenApiResponse(
@@ -110,8 +111,7 @@ class EvidenceDownloadApi(ApiView):
             **errors(404),
         },
     )
-    def get(self, request: Request, pk: str) -> FileResponse:
-        if not pk.isdigit() or len(pk) > MAX_ID_DIGITS:  # matched as text so a bad id gets the JSON 404
-            raise Http404("No such evidence file.")
-        evidence = evidence_for_caller(request, int(pk))
+    def get(self, request: Request, pk: int) -> FileResponse:
+        # The <id:pk> converter lets through digits only, as many as a bigint has.
+        evidence = evidence_for_caller(request, pk)
         return evidence_file_response(evidence)

@@ -14,6 +14,7 @@ from apps.api.base import ApiView, ApiWriteView
 from apps.api.presenters import identity_data, ticket_detail
 from apps.api.schema import IDEMPOTENCY_KEY_PARAMETER, WRITE_ERRORS, errors
 from apps.api.serializers import IdentitySerializer, TicketDetailSerializer
+from apps.core.fields import StrictBooleanField, StrictCharField, StrictChoiceField, StrictIntegerField
 from apps.identity.providers import answer_field
 from apps.identity.selectors import identity_attempt_message, identity_progress
 from apps.identity.services import identity_attempt, identity_challenge_send
@@ -36,7 +37,7 @@ class TicketComplaintApi(ApiWriteView):
     required_scopes = {"POST": "tickets:write"}
 
     class ComplaintNumberInputSerializer(serializers.Serializer):
-        number = serializers.CharField(max_length=64)
+        number = StrictCharField(max_length=64)
 
     @extend_schema(
         request=ComplaintNumberInputSerializer,
@@ -54,8 +55,8 @@ class TicketComplaintApi(ApiWriteView):
 
 
 class IdentityAttemptOutputSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=["passed", "rejected", "error"])
-    message = serializers.CharField()
+    outcome = StrictChoiceField(choices=["passed", "rejected", "error"])
+    message = StrictCharField()
     identity = IdentitySerializer()
     ticket = TicketDetailSerializer()
 
@@ -70,8 +71,8 @@ class TicketIdentityApi(ApiWriteView):
     required_scopes = {"POST": "tickets:write"}
 
     class IdentityAttemptInputSerializer(serializers.Serializer):
-        method = serializers.ChoiceField(choices=IdentityMethod.choices)
-        answer = serializers.CharField(
+        method = StrictChoiceField(choices=IdentityMethod.choices)
+        answer = StrictCharField(
             max_length=200,
             allow_blank=True,
             help_text="What the method asks for: the SMS code, or the verification provider's token.",
@@ -105,7 +106,7 @@ class TicketIdentityApi(ApiWriteView):
 
 
 class ChallengeOutputSerializer(serializers.Serializer):
-    sent_to = serializers.CharField(help_text="The requester's number, masked.")
+    sent_to = StrictCharField(help_text="The requester's number, masked.")
     expires_at = serializers.DateTimeField()
 
 
@@ -115,7 +116,7 @@ class TicketIdentityChallengeApi(ApiWriteView):
     required_scopes = {"POST": "tickets:write"}
 
     class IdentityChallengeInputSerializer(serializers.Serializer):
-        method = serializers.ChoiceField(choices=IdentityMethod.choices)
+        method = StrictChoiceField(choices=IdentityMethod.choices)
 
     @extend_schema(
         request=IdentityChallengeInputSerializer,
@@ -138,30 +139,30 @@ class LetterFieldsSerializer(serializers.Serializer):
     complaint_time = serializers.DateTimeField(
         required=False, allow_null=True, help_text="When the complaint was made, to the minute (ISO 8601)."
     )
-    respondent = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
-    body = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    respondent = StrictCharField(required=False, allow_blank=True, default="", max_length=200)
+    reason = StrictCharField(required=False, allow_blank=True, default="", max_length=1000)
+    body = StrictCharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
 class FindingSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    severity = serializers.CharField()
-    message = serializers.CharField()
-    field = serializers.CharField(allow_null=True, required=False)
+    code = StrictCharField()
+    severity = StrictCharField()
+    message = StrictCharField()
+    field = StrictCharField(allow_null=True, required=False)
 
 
 class LetterOutputSerializer(serializers.Serializer):
     complaint_time = serializers.DateTimeField(allow_null=True)
-    respondent = serializers.CharField()
-    reason = serializers.CharField()
-    body = serializers.CharField()
-    score = serializers.IntegerField(allow_null=True)
+    respondent = StrictCharField()
+    reason = StrictCharField()
+    body = StrictCharField()
+    score = StrictIntegerField(allow_null=True)
     findings = FindingSerializer(many=True)
 
 
 class LetterCheckOutputSerializer(serializers.Serializer):
-    score = serializers.IntegerField()
-    ready = serializers.BooleanField()
+    score = StrictIntegerField()
+    ready = StrictBooleanField()
     findings = FindingSerializer(many=True)
 
 
@@ -191,7 +192,7 @@ class TicketLetterApi(ApiWriteView):
     required_scopes = {"GET": "tickets:read", "POST": "tickets:write"}
 
     class LetterSaveInputSerializer(LetterFieldsSerializer):
-        complete = serializers.BooleanField(
+        complete = StrictBooleanField(
             default=False,
             help_text="Also finish step 4: the letter must state the time, respondent and reason.",
         )
@@ -236,7 +237,8 @@ class TicketLetterCheckApi(ApiView):
     required_scopes = {"POST": "tickets:write"}
 
     @extend_schema(
-        request=LetterFieldsSerializer, responses={200: LetterCheckOutputSerializer, **errors(400, 404)}
+        request=LetterFieldsSerializer,
+        responses={200: LetterCheckOutputSerializer, **errors(400, 404, 413, 415)},
     )
     def post(self, request: Request, reference: str) -> Response:
         intake_ticket_and_requester(request, reference)

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from apps.api.base import ApiView
 from apps.api.schema import errors
 from apps.casework.selectors import reply_templates_offered
+from apps.core.fields import StrictBooleanField, StrictCharField, StrictFloatField, StrictIntegerField
 from apps.policy.models import (
     AlternativeRoute,
     ComplaintType,
@@ -29,80 +30,80 @@ def _codes(related: Any) -> list[str]:
 
 
 class NamedSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
+    code = StrictCharField()
+    name = StrictCharField()
 
 
 class PlatformSerializer(NamedSerializer):
-    entry_point = serializers.CharField()
-    entry_path = serializers.CharField()
-    identity_methods = serializers.ListField(child=serializers.CharField())
-    longest_handling_hours = serializers.IntegerField()
-    complaint_number_pattern = serializers.CharField()
-    complaint_number_example = serializers.CharField()
-    complaint_number_hint = serializers.CharField()
-    active = serializers.BooleanField()
+    entry_point = StrictCharField()
+    entry_path = StrictCharField()
+    identity_methods = serializers.ListField(child=StrictCharField())
+    longest_handling_hours = StrictIntegerField()
+    complaint_number_pattern = StrictCharField()
+    complaint_number_example = StrictCharField()
+    complaint_number_hint = StrictCharField()
+    active = StrictBooleanField()
 
 
 class ComplaintTypeSerializer(NamedSerializer):
-    withdrawability = serializers.CharField()
-    handling_days_min = serializers.IntegerField()
-    handling_days_max = serializers.IntegerField()
-    frozen_at_once = serializers.BooleanField()
-    key_condition = serializers.CharField()
-    low_risk = serializers.BooleanField()
-    required_documents = serializers.ListField(child=serializers.CharField())
+    withdrawability = StrictCharField()
+    handling_days_min = StrictIntegerField()
+    handling_days_max = StrictIntegerField()
+    frozen_at_once = StrictBooleanField()
+    key_condition = StrictCharField()
+    low_risk = StrictBooleanField()
+    required_documents = serializers.ListField(child=StrictCharField())
 
 
 class StageSerializer(NamedSerializer):
-    starts_at_hour = serializers.IntegerField()
-    ends_at_hour = serializers.IntegerField(allow_null=True)
-    entry_success_rate = serializers.FloatField()
-    decay_rate = serializers.FloatField()
-    decay_period_hours = serializers.IntegerField(allow_null=True)
-    deadline_inside = serializers.CharField()
-    needed_to_continue = serializers.CharField()
-    needed_documents = serializers.ListField(child=serializers.CharField())
-    irreversible = serializers.BooleanField()
+    starts_at_hour = StrictIntegerField()
+    ends_at_hour = StrictIntegerField(allow_null=True)
+    entry_success_rate = StrictFloatField()
+    decay_rate = StrictFloatField()
+    decay_period_hours = StrictIntegerField(allow_null=True)
+    deadline_inside = StrictCharField()
+    needed_to_continue = StrictCharField()
+    needed_documents = serializers.ListField(child=StrictCharField())
+    irreversible = StrictBooleanField()
 
 
 class SpecialCaseSerializer(NamedSerializer):
-    policy = serializers.CharField()
-    example = serializers.CharField()
-    documents = serializers.ListField(child=serializers.CharField())
+    policy = StrictCharField()
+    example = StrictCharField()
+    documents = serializers.ListField(child=StrictCharField())
 
 
 class PolicyRouteSerializer(NamedSerializer):
-    days_min = serializers.IntegerField()
-    days_max = serializers.IntegerField()
-    day_kind = serializers.CharField()
-    cost = serializers.CharField()
-    success_rate = serializers.FloatField()
+    days_min = StrictIntegerField()
+    days_max = StrictIntegerField()
+    day_kind = StrictCharField()
+    cost = StrictCharField()
+    success_rate = StrictFloatField()
 
 
 class PolicyTierSerializer(NamedSerializer):
-    description = serializers.CharField()
+    description = StrictCharField()
 
 
 class FormatSerializer(NamedSerializer):
-    mime_type = serializers.CharField()
-    extension = serializers.CharField()
-    carries_images = serializers.BooleanField()
+    mime_type = StrictCharField()
+    extension = StrictCharField()
+    carries_images = StrictBooleanField()
 
 
 class SettingsSerializer(serializers.Serializer):
-    time_zone = serializers.CharField()
-    service_opens_at = serializers.CharField(help_text="HH:MM in the policy's time zone.")
-    service_closes_at = serializers.CharField(
+    time_zone = StrictCharField()
+    service_opens_at = StrictCharField(help_text="HH:MM in the policy's time zone.")
+    service_closes_at = StrictCharField(
         help_text="HH:MM in the policy's time zone; the minute itself is closed."
     )
-    service_on_holidays = serializers.BooleanField()
-    first_contact_hours = serializers.IntegerField()
-    peak_assignment_wait_hours = serializers.IntegerField()
-    max_evidence_bytes = serializers.IntegerField()
-    complete_chain_odds_multiplier = serializers.FloatField()
-    cooling_off_minutes = serializers.IntegerField()
-    face_rejection_rate = serializers.FloatField()
+    service_on_holidays = StrictBooleanField()
+    first_contact_hours = StrictIntegerField()
+    peak_assignment_wait_hours = StrictIntegerField()
+    max_evidence_bytes = StrictIntegerField()
+    complete_chain_odds_multiplier = StrictFloatField()
+    cooling_off_minutes = StrictIntegerField()
+    face_rejection_rate = StrictFloatField()
 
 
 class PoliciesApi(ApiView):

@@ -23,6 +23,7 @@ from apps.api.presenters import ticket_detail, ticket_summary
 from apps.api.schema import IDEMPOTENCY_KEY_PARAMETER, WRITE_ERRORS, errors
 from apps.api.serializers import EventSerializer, TicketDetailSerializer, TicketSummarySerializer
 from apps.api.services import api_requester_get_or_create
+from apps.core.fields import StrictCharField, StrictChoiceField
 from apps.intake import services as intake
 from apps.intake.selectors import event_detail, stage_names
 from apps.integrations.permissions import api_key_of, integration_platform_check
@@ -58,7 +59,7 @@ class TicketListCreateApi(ApiWriteView):
     required_scopes = {"GET": "tickets:read", "POST": "tickets:write"}
 
     class FilterSerializer(serializers.Serializer):
-        status = serializers.ChoiceField(choices=TicketStatus.choices, required=False)
+        status = StrictChoiceField(choices=TicketStatus.choices, required=False)
         platform = CodeField(queryset=Platform.objects.all(), required=False)
         stage = CodeField(queryset=Stage.objects.all(), required=False)
         updated_since = serializers.DateTimeField(
@@ -66,7 +67,7 @@ class TicketListCreateApi(ApiWriteView):
         )
 
     class TicketCreateSerializer(StepOneSerializer):
-        requester_phone = serializers.CharField(
+        requester_phone = StrictCharField(
             required=False,
             max_length=32,
             help_text="API keys: the requester's mainland mobile number; the account is found or created. "
