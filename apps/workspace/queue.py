@@ -128,18 +128,29 @@ def queue_queryset(*, user: User, filters: QueueFilters, now: datetime) -> Query
     return query
 
 
+MAX_CURSOR_RANK = 1000  # stages ranked; far more than any policy has
+MAX_BIGINT = 2**63
+
+
 def _encode(rank: int, due: datetime | None, pk: int) -> str:
     raw = json.dumps([rank, due.isoformat() if due else None, pk]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def _decode(cursor: str) -> tuple[int, datetime | None, int] | None:
+    """Read a cursor this module wrote; anything else (edited by hand, forged) is None: page one."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         rank, due, pk = json.loads(raw)
-        return int(rank), datetime.fromisoformat(due) if due else None, int(pk)
-    except (ValueError, TypeError):
+        moment = datetime.fromisoformat(due) if due else None
+        rank, pk = int(rank), int(pk)
+    except (ValueError, TypeError, OverflowError):
         return None
+    if moment is not None and moment.utcoffset() is None:  # every time written here is aware
+        return None
+    if not (0 <= rank < MAX_CURSOR_RANK and 0 < pk < MAX_BIGINT):  # nor past what a column holds
+        return None
+    return rank, moment, pk
 
 
 def queue_page(

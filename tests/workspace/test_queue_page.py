@@ -121,3 +121,29 @@ def test_the_queue_page_runs_a_fixed_number_of_queries(as_user, now, rows, djang
 
 
 QUERIES_PER_QUEUE_PAGE = 19
+
+
+def _cursor(*parts) -> str:
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps(list(parts)).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        _cursor(0, "2026-11-24T10:00:00", 1),  # a time with no zone
+        _cursor(0, None, 2**70),  # an id no column holds
+        _cursor(10**30, None, 1),
+        _cursor(0, "not a time", 1),
+        "bm90IGpzb24",  # base64 of "not json"
+        "%%%",
+    ],
+    ids=["naive-time", "huge-id", "huge-rank", "bad-time", "not-json", "not-base64"],
+)
+def test_a_forged_cursor_shows_the_first_page(as_user, now, cursor):
+    ticket = received_ticket()
+    response = as_user(person(SUPERVISOR)).get(QUEUE, {"tab": "all", "after": cursor})
+    assert response.status_code == 200
+    assert ticket.reference in response.content.decode()
