@@ -75,7 +75,7 @@ bench-api: install services
 	$(PY) -m bench.api
 
 ## bench-upload: the bounded evidence check on a 20 MB PDF, a 20 MB DOCX and a 100,000-page PDF
-bench-upload: install
+bench-upload: install services
 	$(PY) -m bench.upload
 
 clean:

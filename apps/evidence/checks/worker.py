@@ -8,12 +8,17 @@ kind, or {"refused": code, "detail": ...}. Its limits are set before the checks 
 
 import json
 import math
+import os
 import resource
 import sys
 from typing import Any
 
+# Below the web workers: checking an upload yields the cores to the requests around it.
+NICENESS = 10
+
 
 def _limit(limits: dict[str, Any]) -> None:
+    os.nice(NICENESS)
     memory = int(limits["memory_bytes"])
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     seconds = max(1, math.ceil(float(limits["seconds"])))
