@@ -1,0 +1,1 @@
+"""Outbound messages: what Chehui sends to people outside it (SMS today)."""
