@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 # Below the web workers: checking an upload yields the cores to the requests around it.
-NICENESS = 10
+NICENESS = 4
 
 
 def _limit(limits: dict[str, Any]) -> None:
