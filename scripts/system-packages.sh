@@ -7,13 +7,15 @@
 set -euo pipefail
 
 target="${1:-run}"
+# Installed, not merely known: a removed package keeps a "deinstall ... config-files" record.
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 need=()
-dpkg -s libmagic1 >/dev/null 2>&1 || need+=(libmagic1)
+installed libmagic1 || need+=(libmagic1)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 if [ "$target" = "test" ]; then
     # Playwright drives Debian's Chromium (a browser download does not work offline).
     [ -x /usr/bin/chromium ] || need+=(chromium)
-    dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need+=(fonts-wqy-microhei)
+    installed fonts-wqy-microhei || need+=(fonts-wqy-microhei)
     command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
