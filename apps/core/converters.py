@@ -6,6 +6,8 @@ so a path that cannot name a record is a 404 before any query, and the OpenAPI s
 pattern to clients (drf-spectacular reads a registered converter's regex).
 """
 
+import re
+
 from django.urls import register_converter
 
 # apps.tickets.models.new_ticket_reference: CH-7KQ2-MX9A, from an alphabet with no 0/O or 1/I.
@@ -36,13 +38,25 @@ class CodeConverter(ReferenceConverter):
 class IdConverter:
     """A row's numeric id, no longer than a bigint's digits."""
 
-    regex = f"[0-9]{{1,{ID_MAX_DIGITS}}}"
+    regex = f"[0-9]{{1,{ID_MAX_DIGITS}}}"  # Django matches path converters with ASCII digits
 
     def to_python(self, value: str) -> int:
         return int(value)
 
     def to_url(self, value: int | str) -> str:
         return str(value)
+
+
+ID_FORMAT = re.compile(f"[0-9]{{1,{ID_MAX_DIGITS}}}", re.ASCII)
+
+
+def id_from_text(value: object) -> int | None:
+    """Read a row id or a count typed in a query string or a form, or None when it cannot be one.
+
+    ASCII digits only (str.isdigit also takes "²" and other scripts' digits, which int() refuses)
+    and no longer than a bigint's, so no value read here overflows a column in a query.
+    """
+    return int(value) if isinstance(value, str) and ID_FORMAT.fullmatch(value) else None
 
 
 # Registered once, on first import: every urls.py using them imports this module first.

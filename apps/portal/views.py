@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import User
 from apps.casework.services import ticket_requester_replied
 from apps.core import clock
+from apps.core.converters import id_from_text
 from apps.core.errors import ApplicationError
 from apps.evidence.services import evidence_upload
 from apps.intake import services as intake
@@ -375,7 +376,7 @@ def cool_off(request: HttpRequest) -> HttpResponse:
             done = intake.complaint_cool_off_cancel(
                 platform=form.cleaned_data["platform"], number=form.cleaned_data["number"],
                 requester=request.user,  # type: ignore[arg-type]
-                draft_id=int(request.POST["draft"]) if request.POST.get("draft", "").isdigit() else None,
+                draft_id=id_from_text(request.POST.get("draft", "")),
             )
         except ApplicationError as error:
             apply_error(form, error)

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from apps.accounts.models import AgentProfile, User
+from apps.core.converters import id_from_text
 from apps.evidence.models import EvidenceFile
 from apps.policy.models import ComplaintType, EvidenceTier, PolicySettings, SpecialCase, Stage
 from apps.sla.aging import StageSpec, success_estimate
@@ -228,8 +229,7 @@ def filters_from(params: Any, *, default_tab: str) -> QueueFilters:
     """Read the queue's filters from a query string, ignoring what does not parse."""
 
     def number(name: str) -> int | None:
-        value = params.get(name, "")
-        return int(value) if str(value).isdigit() else None
+        return id_from_text(params.get(name, ""))
 
     tab = params.get("tab") or default_tab
     return QueueFilters(

@@ -21,13 +21,14 @@ from apps.casework import services as casework
 from apps.casework.selectors import notifications_for, route_by_code
 from apps.casework.services import notification_message
 from apps.core import clock
+from apps.core.converters import id_from_text
 from apps.core.errors import ApplicationError
 from apps.policy.models import ComplaintType, Platform, SpecialCase
 from apps.tickets.models import WithdrawalTicket
 from apps.tickets.selectors import ticket_get_for_viewer
 from apps.workspace.access import agent_required, workspace_render
 from apps.workspace.case import case_view
-from apps.workspace.queue import Tab, filters_from, queue_page
+from apps.workspace.queue import PAGE_SIZE, Tab, filters_from, queue_page
 
 
 def _me(request: HttpRequest) -> User:
@@ -46,7 +47,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     size = request.GET.get("size", "")
     page = queue_page(
         user=user, filters=filters, now=now, cursor=request.GET.get("after", ""),
-        size=int(size) if size.isdigit() else 50,
+        size=id_from_text(size) or PAGE_SIZE,
     )
     params = request.GET.copy()
     params.pop("after", None)
@@ -80,9 +81,9 @@ def _with(params: QueryDict, **values: Any) -> str:
 @require_POST
 def bulk_assign(request: HttpRequest) -> HttpResponse:
     """A supervisor gives the chosen tickets to one agent (or back to the queue)."""
-    ids = [int(value) for value in request.POST.getlist("ticket") if value.isdigit()]
-    agent_id = request.POST.get("agent", "")
-    agent = User.objects.filter(pk=agent_id).first() if agent_id.isdigit() else None
+    ids = [pk for pk in map(id_from_text, request.POST.getlist("ticket")) if pk is not None]
+    agent_id = id_from_text(request.POST.get("agent", ""))
+    agent = User.objects.filter(pk=agent_id).first() if agent_id is not None else None
     try:
         result = casework.tickets_assign_bulk(ticket_ids=ids, agent=agent, actor=_me(request))
     except ApplicationError as error:
@@ -116,8 +117,7 @@ def case(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _version(request: HttpRequest) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+    return id_from_text(request.POST.get("version", ""))
 
 
 ACTIONS: dict[str, Callable[[HttpRequest, WithdrawalTicket, int | None], Any]] = {
@@ -138,7 +138,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, WithdrawalTicket, int | None], Any]] =
     ),
     "refuse": lambda r, t, v: casework.ticket_refuse(
         ticket_id=t.pk, agent=_me(r), expected_version=v, reason=r.POST.get("reason", ""),
-        template_id=int(r.POST["template"]) if r.POST.get("template", "").isdigit() else None,
+        template_id=id_from_text(r.POST.get("template", "")),
     ),
     "route": lambda r, t, v: casework.ticket_route(
         ticket_id=t.pk, agent=_me(r), expected_version=v, note=r.POST.get("note", ""),

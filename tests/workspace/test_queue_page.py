@@ -147,3 +147,22 @@ def test_a_forged_cursor_shows_the_first_page(as_user, now, cursor):
     response = as_user(person(SUPERVISOR)).get(QUEUE, {"tab": "all", "after": cursor})
     assert response.status_code == 200
     assert ticket.reference in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["platform", "type", "stage", "special_case", "size"])
+@pytest.mark.parametrize("value", ["99999999999999999999999", "²", "١٢", "-1", "1e3", " 7"])
+def test_a_filter_that_cannot_be_an_id_is_ignored(as_user, now, name, value):
+    ticket = received_ticket()
+    response = as_user(person(SUPERVISOR)).get(QUEUE, {"tab": "all", name: value})
+    assert response.status_code == 200
+    assert ticket.reference in response.content.decode()
+
+
+def test_a_bulk_assignment_with_ids_that_cannot_be_ids_changes_nothing(as_user, now):
+    ticket = received_ticket()
+    response = as_user(person(SUPERVISOR)).post(
+        reverse("workspace:bulk_assign"), {"ticket": ["²", "99999999999999999999999"], "agent": "١"}
+    )
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.assignee_id is None
