@@ -124,7 +124,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, WithdrawalTicket, int | None], Any]] =
     "claim": lambda r, t, v: casework.ticket_claim(ticket_id=t.pk, agent=_me(r), expected_version=v),
     "assign": lambda r, t, v: casework.ticket_assign(
         ticket_id=t.pk, actor=_me(r), expected_version=v,
-        agent=User.objects.filter(pk=r.POST.get("agent") or 0).first(),
+        agent=User.objects.filter(pk=id_from_text(r.POST.get("agent", "")) or 0).first(),
     ),
     "contact": lambda r, t, v: casework.ticket_contact_log(
         ticket_id=t.pk, agent=_me(r), channel=r.POST.get("channel", ""), note=r.POST.get("note", ""),
