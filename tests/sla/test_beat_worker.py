@@ -4,12 +4,11 @@ import os
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from apps.sla.services import ticket_clock_start
@@ -18,6 +17,7 @@ from tests.factories import ComplaintFactory, DraftFactory
 from tests.sla.conftest import shanghai
 
 ROOT = Path(__file__).resolve().parents[2]
+LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 @pytest.mark.slow
@@ -28,8 +28,10 @@ def test_beat_and_a_worker_receive_a_night_ticket_once_its_morning_has_come(tmp_
         ticket_id=draft.pk, submitted_at=shanghai("2026-11-20 22:00"), now=shanghai("2026-11-20 22:00")
     )
     assert ticket.status == TicketStatus.SUBMITTED  # its 09:00 has long passed in real time
-    # As if beat had last swept a while ago, so the sweep is due the moment beat starts.
-    PeriodicTask.objects.filter(task="sla.sweep").update(last_run_at=timezone.now() - timedelta(hours=1))
+    # As if beat had last swept long ago, so the sweep is due the moment beat starts. A fixed past
+    # moment, not "now" minus something: the worker lives on the real clock even when the suite's
+    # clock is moved (CHEHUI_TEST_CLOCK), and a last run in its future would never fall due.
+    PeriodicTask.objects.filter(task="sla.sweep").update(last_run_at=LONG_AGO)
 
     settings_dict = connection.settings_dict
     env = {
