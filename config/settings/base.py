@@ -50,6 +50,7 @@ LOCAL_APPS = [
     "apps.workspace",
     "apps.dashboard",
     "apps.integrations",
+    "apps.outbound",
     "apps.api",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

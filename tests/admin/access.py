@@ -13,6 +13,7 @@ from apps.evidence.models import EvidenceFile
 from apps.identity.models import IdentityVerificationAttempt
 from apps.integrations.models import Integration, WebhookAttempt, WebhookDelivery
 from apps.integrations.services import webhook_subscription_create
+from apps.outbound.models import Channel, OutboundMessage
 from apps.policy.models import IdentityMethod, Platform, Stage
 from apps.tickets.events import event_record
 from apps.tickets.models import EventKind, Letter, StageEntry, WithdrawalTicket
@@ -62,6 +63,11 @@ def case_on(platform_code: str, *, stage: Stage, number: str) -> dict[type[Model
         WebhookAttempt: WebhookAttempt.objects.create(
             delivery=delivery, number=1, started_at=timezone.now(), duration_ms=120, status_code=500,
             response_body=ticket.reference,
+        ),
+        OutboundMessage: OutboundMessage.objects.create(
+            channel=Channel.SMS, recipient="13800138000", ticket=ticket, event="ticket_received",
+            language="zh-hans", body="您的撤诉申请已受理。", sms_template="2001",
+            dedupe_key=f"ticket_received:{ticket.pk}:sms",
         ),
     }
 

@@ -49,6 +49,7 @@ def test_the_scoped_tables_are_the_ones_expected():
         "tickets.WithdrawalTicket", "tickets.TicketEvent", "tickets.Letter", "tickets.StageEntry",
         "complaints.Complaint", "evidence.EvidenceFile", "identity.IdentityVerificationAttempt",
         "casework.Notification", "integrations.WebhookDelivery", "integrations.WebhookAttempt",
+        "outbound.OutboundMessage",
     }
 
 
