@@ -9,6 +9,7 @@ from apps.accounts.services import sms_code_send, sms_code_verify
 from apps.accounts.sms import sms_provider_get
 from apps.core.errors import ApplicationError
 from apps.outbound.sms.base import SmsRejected, SmsRetryable
+from apps.outbound.sms.codes import code_sender_from_environment
 from tests.outbound.conftest import alibaba_environment, tencent_environment
 from tests.outbound.fakes import (
     alibaba_business_error,
@@ -21,8 +22,8 @@ from tests.outbound.fakes import (
 PHONE = "13800138000"
 IP = "203.0.113.5"
 
-TENCENT_PROVIDERS = ["apps.accounts.sms.TencentSmsProvider", "apps.outbound.sms.tencent.TencentCodeSender"]
-ALIBABA_PROVIDERS = ["apps.accounts.sms.AlibabaSmsProvider", "apps.outbound.sms.alibaba.AlibabaCodeSender"]
+TENCENT_PROVIDERS = ["apps.accounts.sms.TencentSmsProvider"]
+ALIBABA_PROVIDERS = ["apps.accounts.sms.AlibabaSmsProvider"]
 
 
 @pytest.fixture
@@ -153,13 +154,16 @@ def test_a_refused_code_tells_the_person_what_to_do(
     assert refused.value.extra["retryable"] is retryable
 
 
-def test_the_outbound_code_senders_raise_the_sms_errors_themselves(alibaba_api, provider_configured):
-    provider_configured(ALIBABA_PROVIDERS[1], alibaba_environment(alibaba_api.host))
+def test_the_code_sender_under_the_sign_in_provider_raises_the_sms_errors_themselves(
+    alibaba_api, provider_configured
+):
+    provider_configured(ALIBABA_PROVIDERS[0], alibaba_environment(alibaba_api.host))
+    sender = code_sender_from_environment(backend="alibaba")
 
     alibaba_api.answer(alibaba_business_error("isv.BUSINESS_LIMIT_CONTROL", "触发分钟级流控Permits:1"))
     with pytest.raises(SmsRetryable):
-        sms_provider_get().send_code(phone=PHONE, code="482913", purpose="sign_in")
+        sender.send_code(phone=PHONE, code="482913", purpose="sign_in")
 
     alibaba_api.answer(alibaba_business_error("isv.SMS_TEMPLATE_ILLEGAL", "模板不合法"))
     with pytest.raises(SmsRejected):
-        sms_provider_get().send_code(phone=PHONE, code="482913", purpose="sign_in")
+        sender.send_code(phone=PHONE, code="482913", purpose="sign_in")

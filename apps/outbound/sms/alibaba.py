@@ -15,7 +15,6 @@ from alibabacloud_tea_openapi.utils_models import Config
 from darabonba.exceptions import UnretryableException
 
 from apps.outbound.sms.base import SmsError, SmsParams, SmsReceipt, SmsRejected, SmsRetryable
-from apps.outbound.sms.codes import EnvironmentCodeSender
 
 PROVIDER = "alibaba"
 DEFAULT_ENDPOINT = "dysmsapi.aliyuncs.com"
@@ -164,8 +163,3 @@ class AlibabaSms:
             raise alibaba_error(code, body.message if body is not None else "")
         return SmsReceipt(provider=PROVIDER, provider_message_id=body.biz_id or "")
 
-
-class AlibabaCodeSender(EnvironmentCodeSender):
-    """Sign-in codes through Alibaba Cloud SMS, configured from the environment (an SMS_PROVIDER value)."""
-
-    backend = PROVIDER

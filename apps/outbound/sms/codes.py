@@ -79,12 +79,3 @@ def code_sender_from_environment(
         code_param=env.get(CODE_PARAM_VARIABLE, "").strip() or "code",
     )
 
-
-class EnvironmentCodeSender(CodeSender):
-    """A code sender taking no arguments, so the SMS_PROVIDER setting can name it; reads the environment."""
-
-    backend: str | None = None  # None: whatever CHEHUI_SMS_BACKEND says
-
-    def __init__(self) -> None:
-        built = code_sender_from_environment(backend=self.backend)
-        super().__init__(provider=built.provider, templates=built.templates, code_param=built.code_param)

@@ -22,7 +22,6 @@ from apps.outbound.sms.base import (
     e164_mainland,
     params_in_order,
 )
-from apps.outbound.sms.codes import EnvironmentCodeSender
 
 PROVIDER = "tencent"
 DEFAULT_REGION = "ap-guangzhou"
@@ -196,8 +195,3 @@ class TencentSms:
             raise tencent_error(status.Code or "", status.Message or "")
         return SmsReceipt(provider=PROVIDER, provider_message_id=status.SerialNo or "")
 
-
-class TencentCodeSender(EnvironmentCodeSender):
-    """Sign-in codes through Tencent Cloud SMS, configured from the environment (an SMS_PROVIDER value)."""
-
-    backend = PROVIDER
