@@ -100,8 +100,7 @@ def docx_check(path: Path, *, allowed: bool) -> Sniffed:
             if not allowed:
                 raise EvidenceRefused(Refusal.NOT_ALLOWED, DOCX_MIME)
             _embedded_check(members, content_types or [])
-            zip_inflate_all(archive, members)
-            _media_check(archive, members)
+            zip_inflate_all(archive, members, head_check=_media_check)
             for member in members:
                 name = member.filename.lower()
                 if name.endswith(".rels"):
@@ -198,18 +197,15 @@ def _embedded_check(members: list[zipfile.ZipInfo], content_types: list[str]) ->
             raise EvidenceRefused(Refusal.DOCX_EMBEDDED_OBJECT, content_type)
 
 
-def _media_check(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
-    """Every file in word/media is a picture by its first bytes (or an SVG without scripts)."""
-    for member in members:
-        if not MEDIA_FOLDER.match(member.filename) or member.is_dir():
-            continue
-        with archive.open(member) as stream:
-            head = stream.read(INFLATE_CHUNK_BYTES if member.filename.lower().endswith(".svg") else 16)
-        if head.startswith(MEDIA_SIGNATURES) or (head[:4], head[8:12]) == WEBP:
-            continue
-        if member.filename.lower().endswith(".svg") and b"<svg" in head.lower() and not _svg_active(head):
-            continue
-        raise EvidenceRefused(Refusal.DOCX_EMBEDDED_OBJECT, f"{member.filename}: not a picture")
+def _media_check(member: zipfile.ZipInfo, head: bytes) -> None:
+    """A file in word/media is a picture by its first bytes (or an SVG without scripts)."""
+    if not MEDIA_FOLDER.match(member.filename) or member.is_dir():
+        return
+    if head.startswith(MEDIA_SIGNATURES) or (head[:4], head[8:12]) == WEBP:
+        return
+    if member.filename.lower().endswith(".svg") and b"<svg" in head.lower() and not _svg_active(head):
+        return
+    raise EvidenceRefused(Refusal.DOCX_EMBEDDED_OBJECT, f"{member.filename}: not a picture")
 
 
 SVG_ACTIVE = re.compile(rb"<script|javascript:|<foreignobject|\son[a-z]+\s*=", re.IGNORECASE)

@@ -7,6 +7,7 @@ chunks, to prove it.
 
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from apps.evidence.checks.base import (
@@ -93,11 +94,17 @@ def zip_layout_check(path: Path, archive: zipfile.ZipFile) -> None:
         raise EvidenceRefused(Refusal.DOCX_BROKEN, "data before or after the zip")
 
 
-def zip_inflate_all(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+def zip_inflate_all(
+    archive: zipfile.ZipFile,
+    members: list[zipfile.ZipInfo],
+    *,
+    head_check: Callable[[zipfile.ZipInfo, bytes], None] | None = None,
+) -> None:
     """Inflate every member once, so a damaged one (bad CRC, bad data) is found here.
 
     A member that starts like a program or an OLE container (an embedded object, a macro
-    project) is refused: a document's parts are XML and pictures.
+    project) is refused: a document's parts are XML and pictures. `head_check` judges each
+    member's first chunk (up to INFLATE_CHUNK_BYTES) in the same pass.
     """
     for member in members:
         with archive.open(member) as stream:
@@ -106,5 +113,7 @@ def zip_inflate_all(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) ->
                 (*EXECUTABLE_SIGNATURES, OLE_SIGNATURE)
             ):
                 raise EvidenceRefused(Refusal.DOCX_EMBEDDED_OBJECT, member.filename)
+            if head_check is not None:
+                head_check(member, first)
             while stream.read(INFLATE_CHUNK_BYTES):
                 pass
