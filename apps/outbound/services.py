@@ -110,11 +110,11 @@ def outbound_dispatch(*, message_ids: Iterable[int], eta: datetime | None = None
                 DELIVER_TASK, args=[message_id], ignore_result=True, retry_policy=PUBLISH_RETRY_POLICY,
                 **options,
             )
-        except Exception:  # the row stays queued: the catch-up will find it
+        except Exception:  # the rows stay queued: the catch-up will find them
             logger.warning("outbound: could not queue message %s; the catch-up will", message_id,
                            exc_info=True)
-        else:
-            queued += 1
+            break  # the broker is away: trying each remaining id would only wait out its retries
+        queued += 1
     return queued
 
 
