@@ -1,4 +1,4 @@
-"""Staff are warned in the admin while next year's holiday calendar is unknown."""
+"""Those the admin admits are warned there while next year's holiday calendar is unknown."""
 
 from datetime import UTC, datetime
 
@@ -51,3 +51,9 @@ def test_staff_pages_still_open_with_the_cache_down(monkeypatch, settings):
 
     assert page.status_code == 200
     assert "2027" in page.content.decode()
+
+
+def test_staff_the_admin_refuses_are_not_shown_its_warning(late_2026):
+    page = logged_in(staff_in("agent")).get("/admin/login/")
+    assert page.status_code == 200
+    assert "2027" not in page.content.decode()
