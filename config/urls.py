@@ -14,6 +14,7 @@ admin.site.index_title = _("Configuration and cases")
 urlpatterns = [
     path("", include("apps.portal.urls")),
     path("account/", include("apps.accounts.urls")),
+    path("portal/notifications/", include("apps.notifications.urls")),
     path("evidence/", include("apps.evidence.urls")),
     path("workspace/", include("apps.workspace.urls")),
     path("dashboard/", include("apps.dashboard.urls")),

@@ -56,6 +56,12 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("casework", "add_replytemplate"),
         ("casework", "change_replytemplate"),
         ("casework", "view_notification"),
+        # What requesters are told, and how: supervisors word the notices; the rows stay read-only.
+        ("notifications", "view_noticetemplate"),
+        ("notifications", "change_noticetemplate"),
+        ("notifications", "view_requesternotice"),
+        ("notifications", "view_noticepreference"),
+        ("outbound", "view_outboundmessage"),
         ("accounts", "view_team"),
         ("accounts", "add_team"),
         ("accounts", "change_team"),

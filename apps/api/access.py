@@ -14,9 +14,11 @@ from rest_framework.request import Request
 
 from apps.accounts.models import User
 from apps.api.services import api_requester_missing, integration_agent_get_or_create
+from apps.conversation.models import Attachment, MessageKind
 from apps.evidence.models import EvidenceFile
 from apps.evidence.selectors import evidence_for_viewer
 from apps.integrations.permissions import api_key_of, integration_platform_ids
+from apps.integrations.scopes import Scope
 from apps.tickets.models import WithdrawalTicket
 from apps.tickets.selectors import ticket_get_for_viewer, ticket_visible_to
 
@@ -107,6 +109,35 @@ def evidence_for_caller(request: Request, pk: int) -> EvidenceFile:
     if person is None:
         raise Http404("No such evidence file.")
     return evidence_for_viewer(user=person, pk=pk)
+
+
+def sees_notes(request: Request, ticket: WithdrawalTicket) -> bool:
+    """Whether the caller reads (and may write) the ticket's internal notes: staff only.
+
+    An agent or supervisor does; a key only with the `notes` scope an administrator ticked for it;
+    the ticket's own requester never, even one who also works here.
+    """
+    key = api_key_of(request)
+    if key is not None:
+        return key.has_scope(Scope.NOTES)
+    person = request_person(request)
+    if person is None or person.pk == ticket.requester_id:
+        return False
+    return person.has_perm(WORK_PERMISSION)
+
+
+def attachment_for_caller(request: Request, pk: int) -> Attachment:
+    """One file of a ticket's thread the caller may see (a note's only for note readers); else 404."""
+    attachment = (
+        Attachment.objects.filter(pk=pk, ticket__in=tickets_for_caller(request))
+        .select_related("message", "ticket")
+        .first()
+    )
+    if attachment is None or (
+        attachment.message.kind == MessageKind.NOTE and not sees_notes(request, attachment.ticket)
+    ):
+        raise Http404("No such attachment.")
+    return attachment
 
 
 def person_permission_check(request: Request, permission: str) -> None:

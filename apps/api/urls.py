@@ -1,5 +1,6 @@
 """/api/v1/: complaints, tickets and their intake, evidence, agent actions, policies."""
 
+from django.conf import settings
 from django.urls import path
 
 import apps.core.converters  # noqa: F401  (registers <reference:>, <code:>, <id:>)
@@ -14,6 +15,7 @@ from apps.api.apis.actions import (
 )
 from apps.api.apis.complaints import ComplaintCreateApi, ComplaintLookupApi
 from apps.api.apis.evidence import EvidenceDownloadApi, TicketEvidenceApi
+from apps.api.apis.floor import BenchFloorApi
 from apps.api.apis.intake import (
     TicketAbandonApi,
     TicketComplaintApi,
@@ -23,6 +25,7 @@ from apps.api.apis.intake import (
     TicketLetterCheckApi,
     TicketSubmitApi,
 )
+from apps.api.apis.messages import AttachmentDownloadApi, TicketMessagesApi
 from apps.api.apis.policies import PoliciesApi
 from apps.api.apis.tickets import TicketDetailApi, TicketEventsApi, TicketListCreateApi
 
@@ -46,6 +49,8 @@ urlpatterns = [
     path(f"{TICKET}/abandon", TicketAbandonApi.as_view(), name="ticket_abandon"),
     path(f"{TICKET}/evidence", TicketEvidenceApi.as_view(), name="ticket_evidence"),
     path("evidence/<id:pk>/download", EvidenceDownloadApi.as_view(), name="evidence_download"),
+    path(f"{TICKET}/messages", TicketMessagesApi.as_view(), name="ticket_messages"),
+    path("attachments/<id:pk>/download", AttachmentDownloadApi.as_view(), name="attachment_download"),
     path(f"{TICKET}/assign", TicketAssignApi.as_view(), name="ticket_assign"),
     path(f"{TICKET}/contact", TicketContactApi.as_view(), name="ticket_contact"),
     path(f"{TICKET}/request-evidence", TicketEvidenceRequestApi.as_view(), name="ticket_request_evidence"),
@@ -55,3 +60,6 @@ urlpatterns = [
     path(f"{TICKET}/reopen", TicketReopenApi.as_view(), name="ticket_reopen"),
     path("policies/", PoliciesApi.as_view(), name="policies"),
 ]
+
+if settings.BENCH_FLOOR:  # only for `make bench-api` (CHEHUI_BENCH_FLOOR=1); otherwise a 404
+    urlpatterns.append(path("_bench/floor", BenchFloorApi.as_view(), name="bench_floor"))

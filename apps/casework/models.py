@@ -43,6 +43,7 @@ class ReplyTemplate(models.Model):
 class NotificationKind(models.TextChoices):
     ASSIGNED = "assigned", _("ticket assigned to you")
     REQUESTER_REPLIED = "requester_replied", _("requester replied")
+    REQUESTER_MESSAGE = "requester_message", _("requester wrote")
     DEADLINE_SOON = "deadline_soon", _("deadline within the hour")
     BREACHED = "breached", _("deadline passed")
 

@@ -46,7 +46,7 @@ EVENT_VALUE_MAX_LENGTH = 200
 
 
 @dataclass(frozen=True)
-class _Received:
+class ReceivedUpload:
     """The upload as it landed in a temporary file."""
 
     size: int
@@ -118,7 +118,7 @@ def _receive(
     *,
     policy: PolicySettings,
     formats: list[EvidenceFormat],
-) -> _Received:
+) -> ReceivedUpload:
     """Stream the upload into `target` while counting and hashing it, then prove its content."""
     max_bytes = policy.max_evidence_bytes
     declared = _declared_size(file)
@@ -141,7 +141,16 @@ def _receive(
     except EvidenceRefused as refused:
         logger.info("evidence refused: %s", refused)
         raise _refuse(refused, formats=formats, policy=policy) from refused
-    return _Received(size=size, sha256=digest.hexdigest(), sniffed=sniffed)
+    return ReceivedUpload(size=size, sha256=digest.hexdigest(), sniffed=sniffed)
+
+
+def upload_receive_checked(file: UploadedFile | IO[bytes], target: IO[bytes]) -> ReceivedUpload:
+    """Stream an upload into `target` and prove its content as evidence is proved; raise if refused.
+
+    For files that arrive another way than as evidence (a message's attachments): the same size
+    limit, formats and content checks, and the same refusal messages.
+    """
+    return _receive(file, target, policy=PolicySettings.objects.get(), formats=_formats())
 
 
 def _open_ticket_check(ticket: WithdrawalTicket) -> None:

@@ -1,9 +1,11 @@
 """Serve an evidence file to someone who may see its ticket, so that a browser can never run it."""
 
 import re
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_safe
 
@@ -14,10 +16,19 @@ from apps.evidence.selectors import evidence_for_viewer
 ASCII_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._ ()-]+")
 
 
-def download_name(evidence: EvidenceFile) -> str:
-    """The requester's file name, ending in the extension of what the file really is."""
-    extension = EXTENSION_BY_MIME.get(evidence.detected_type)
-    name = evidence.original_name or f"evidence-{evidence.pk}"
+class StoredFile(Protocol):
+    """A checked, privately stored file: an evidence file or a message's attachment."""
+
+    pk: Any
+    file: FieldFile
+    original_name: str
+    detected_type: str
+
+
+def download_name(stored: StoredFile, *, stem: str = "evidence") -> str:
+    """The sender's file name, ending in the extension of what the file really is."""
+    extension = EXTENSION_BY_MIME.get(stored.detected_type)
+    name = stored.original_name or f"{stem}-{stored.pk}"
     if extension and not name.lower().endswith(f".{extension}"):
         name = f"{name}.{extension}"
     return name
@@ -44,20 +55,26 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def evidence_file_response(evidence: EvidenceFile) -> FileResponse:
-    """The stored file, locked down: a PDF opens in the browser's viewer, a Word document downloads.
+    """The stored evidence file, locked down; the caller has already checked the viewer may see it."""
+    return stored_file_response(evidence, stem="evidence")
 
-    The caller has already checked that the viewer may see it.
+
+def stored_file_response(stored: StoredFile, *, stem: str) -> FileResponse:
+    """A checked file, locked down: a PDF opens in the browser's viewer, a Word document downloads.
+
+    The caller has already checked that the viewer may see it. `stem` names the file when its
+    sender gave no usable name ("evidence-12.pdf", "attachment-7.docx").
     """
     try:
-        handle = evidence.file.open("rb")
+        handle = stored.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("The stored file is missing.") from exc
-    known = evidence.detected_type in VERIFIABLE_MIME_TYPES
-    content_type = evidence.detected_type if known else "application/octet-stream"
+    known = stored.detected_type in VERIFIABLE_MIME_TYPES
+    content_type = stored.detected_type if known else "application/octet-stream"
     response = FileResponse(handle, content_type=content_type)
-    disposition = "inline" if evidence.detected_type == PDF_MIME else "attachment"
+    disposition = "inline" if stored.detected_type == PDF_MIME else "attachment"
     response["Content-Disposition"] = content_disposition(
-        disposition, download_name(evidence), fallback_stem=f"evidence-{evidence.pk}"
+        disposition, download_name(stored, stem=stem), fallback_stem=f"{stem}-{stored.pk}"
     )
     response["X-Content-Type-Options"] = "nosniff"
     # Chromium refuses to open its PDF viewer in a sandboxed document, so an inline PDF gets a

@@ -1,4 +1,8 @@
-"""The fixed set of scopes an API key may hold: one per resource and direction."""
+"""The fixed set of scopes an API key may hold: one per resource and direction.
+
+`notes` is the one staff scope: internal notes are customer service's own, never the requester's,
+so a key sees and writes them only when an administrator ticked it for that key.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,3 +18,4 @@ class Scope(models.TextChoices):
     ACTIONS_WRITE = "actions:write", _("act as an agent: assign, contact, decide, route")
     POLICIES_READ = "policies:read", _("read the policy")
     WEBHOOKS_MANAGE = "webhooks:manage", _("manage webhook subscriptions")
+    NOTES = "notes", _("read and write internal notes (staff only; never shown to requesters)")

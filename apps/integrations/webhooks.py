@@ -29,13 +29,16 @@ DISPATCH_BATCH_SIZE = 500
 # A queued task that has not run by then is taken as lost, and the sweep queues it again.
 REDISPATCH_AFTER = timedelta(minutes=5)
 EVENTS_CURSOR = "ticket_events"
-# Kinds whose from/to are codes (a status, a stage, a step, a channel) and go in the payload.
+# Kinds whose from/to are codes (a status, a stage, a step, a channel, an author's role) and go
+# in the payload.
 # The others may name a person or a file ("assigned": the agent, "evidence_added": the file's
 # name), so their from/to stay out: the receiver reads the ticket through the API instead.
 VALUE_KINDS = (
     EventKind.CREATED, EventKind.INTAKE_STEP, EventKind.SUBMITTED, EventKind.RECEIVED,
     EventKind.STAGE_CHANGED, EventKind.STATUS_CHANGED, EventKind.CONTACT_LOGGED,
     EventKind.IDENTITY_ATTEMPT, EventKind.DEADLINE_BREACHED, EventKind.DECIDED,
+    # Who wrote ("requester", "agent", "integration"), never what; the channel of a notification.
+    EventKind.MESSAGE_POSTED, EventKind.NOTICE_SENT, EventKind.NOTICE_FAILED,
 )
 
 # Two small joins, then one between their results: planning one six-table join cost more than

@@ -56,7 +56,10 @@ class OutboundMessage(models.Model):
     body = models.TextField(_("text"))
     html_body = models.TextField(_("HTML text"), blank=True)
     sms_template = models.CharField(_("SMS template id"), max_length=64, blank=True)
-    sms_params = models.JSONField(_("SMS template values"), default=dict, blank=True)
+    sms_params = models.JSONField(
+        _("SMS template values"), default=list, blank=True,
+        help_text=_("[name, value] pairs in the template's order."),
+    )
     dedupe_key = models.CharField(
         _("idempotency key"),
         max_length=160,
@@ -93,3 +96,18 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.event} ({self.get_status_display()})"
+
+    @property
+    def sms_values(self) -> dict[str, str]:
+        """The SMS template values in the template's order."""
+        return sms_params_in_order(self.sms_params)
+
+
+def sms_params_in_order(stored: object) -> dict[str, str]:
+    """The values as written: a list of [name, value] pairs (a dict in rows older than that)."""
+    if isinstance(stored, dict):
+        return {str(name): str(value) for name, value in stored.items()}
+    if isinstance(stored, list):
+        pairs = [pair for pair in stored if isinstance(pair, list | tuple) and len(pair) == 2]
+        return {str(name): str(value) for name, value in pairs}
+    return {}

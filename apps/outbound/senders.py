@@ -78,7 +78,7 @@ def _sms_send(message: OutboundMessage) -> Sent:
         receipt = provider.send(
             phone=message.recipient,
             template=message.sms_template,
-            params=message.sms_params,
+            params=message.sms_values,
             language=message.language or None,
         )
     except SmsConfigurationError as error:  # the row waits until someone configures SMS

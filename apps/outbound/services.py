@@ -8,14 +8,16 @@ has no such field, so a duplicate text is possible in that one case (see docs/ou
 """
 
 import logging
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import partial
 from typing import Any
 
 from celery import current_app
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from apps.accounts.models import User
 from apps.core import clock
@@ -23,11 +25,14 @@ from apps.core.errors import ApplicationError
 from apps.outbound.models import IN_FLIGHT, Channel, MessageStatus, OutboundMessage
 from apps.outbound.selectors import outbound_due_ids
 from apps.outbound.senders import SendRejected, SendRetryable, message_send
-from apps.tickets.models import WithdrawalTicket
+from apps.tickets.events import event_record
+from apps.tickets.models import EventKind, WithdrawalTicket
 
 logger = logging.getLogger(__name__)
 
 DELIVER_TASK = "outbound.deliver"
+# How a delivery's ticket event names who acted: no person, the outbox.
+OUTBOX_ACTOR = "outbox"
 # How long a worker owns a `sending` row. Far above the send timeouts (SMS 10 s, SMTP 30 s) and
 # the task's time limit, so a live worker never loses its row; after it, the row is sent again.
 SENDING_LEASE = timedelta(minutes=5)
@@ -46,6 +51,25 @@ class DeliveryOutcome(StrEnum):
     RETRY = "retry"
     FAILED = "failed"
     SKIPPED = "skipped"  # not due, already sent, or another worker holds it
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One message to write: what `outbound_enqueue` takes, for writing many in one go."""
+
+    channel: str
+    recipient: str
+    event: str
+    dedupe_key: str
+    language: str
+    body: str
+    ticket: WithdrawalTicket | None = None
+    requester: User | None = None
+    subject: str = ""
+    html_body: str = ""
+    sms_template: str = ""
+    sms_params: dict[str, str] | None = None
+    send_after: datetime | None = None
 
 
 def outbound_enqueue(
@@ -68,36 +92,84 @@ def outbound_enqueue(
 
     The same `dedupe_key` again returns the row already written and queues nothing more.
     """
+    draft = Draft(
+        channel=channel, recipient=recipient, event=event, dedupe_key=dedupe_key, language=language,
+        body=body, ticket=ticket, requester=requester, subject=subject, html_body=html_body,
+        sms_template=sms_template, sms_params=sms_params, send_after=send_after,
+    )
+    return outbound_enqueue_many([draft])[0]
+
+
+def _draft_check(draft: Draft) -> None:
+    if draft.channel not in Channel.values:
+        raise ApplicationError(f"Unknown channel {draft.channel!r}.", {"channel": draft.channel})
+    if not draft.recipient.strip() or not draft.dedupe_key.strip():
+        raise ApplicationError("A message needs a recipient and a dedupe key.")
+    if draft.channel == Channel.SMS and not draft.sms_template:
+        raise ApplicationError("A text message needs its provider template id.")
+
+
+def _fields(draft: Draft, now: datetime) -> dict[str, Any]:
+    return {
+        "channel": draft.channel,
+        "recipient": draft.recipient.strip(),
+        "ticket": draft.ticket,
+        "requester": draft.requester,
+        "event": draft.event,
+        "language": draft.language,
+        "subject": draft.subject,
+        "body": draft.body,
+        "html_body": draft.html_body,
+        "sms_template": draft.sms_template,
+        # A list of pairs: jsonb keeps no key order, and Tencent fills {1}, {2} by position.
+        "sms_params": [[name, value] for name, value in (draft.sms_params or {}).items()],
+        "next_attempt_at": max(draft.send_after, now) if draft.send_after else now,
+        "created_at": now,
+    }
+
+
+def outbound_enqueue_many(drafts: Sequence[Draft]) -> list[OutboundMessage]:
+    """Write several messages in the caller's transaction, in two queries; deliver them after commit.
+
+    Returns one row per draft, in order: the new row, or the one its `dedupe_key` already names
+    (which queues nothing more). A key written by a concurrent transaction in between is found by
+    the one-at-a-time path, as `get_or_create` would.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("outbound_enqueue must run inside the transaction that causes the message.")
-    if channel not in Channel.values:
-        raise ApplicationError(f"Unknown channel {channel!r}.", {"channel": channel})
-    if not recipient.strip() or not dedupe_key.strip():
-        raise ApplicationError("A message needs a recipient and a dedupe key.")
-    if channel == Channel.SMS and not sms_template:
-        raise ApplicationError("A text message needs its provider template id.")
+    for draft in drafts:
+        _draft_check(draft)
     now = clock.now()
-    message, created = OutboundMessage.objects.get_or_create(
-        dedupe_key=dedupe_key,
-        defaults={
-            "channel": channel,
-            "recipient": recipient.strip(),
-            "ticket": ticket,
-            "requester": requester,
-            "event": event,
-            "language": language,
-            "subject": subject,
-            "body": body,
-            "html_body": html_body,
-            "sms_template": sms_template,
-            "sms_params": sms_params or {},
-            "next_attempt_at": max(send_after, now) if send_after else now,
-            "created_at": now,
-        },
-    )
-    if created:
-        transaction.on_commit(partial(outbound_dispatch, message_ids=[message.pk], eta=send_after))
-    return message
+    keys = [draft.dedupe_key for draft in drafts]
+    found = {row.dedupe_key: row for row in OutboundMessage.objects.filter(dedupe_key__in=keys)}
+    fresh: dict[str, Draft] = {}
+    for draft in drafts:
+        if draft.dedupe_key not in found:
+            fresh.setdefault(draft.dedupe_key, draft)
+    created: list[OutboundMessage] = []
+    if fresh:
+        try:
+            with transaction.atomic():
+                created = OutboundMessage.objects.bulk_create(
+                    [OutboundMessage(dedupe_key=key, **_fields(draft, now)) for key, draft in fresh.items()]
+                )
+        except IntegrityError:
+            created = []
+            for draft in fresh.values():
+                row, made = OutboundMessage.objects.get_or_create(
+                    dedupe_key=draft.dedupe_key, defaults=_fields(draft, now)
+                )
+                found[row.dedupe_key] = row
+                if made:
+                    created.append(row)
+        found.update({row.dedupe_key: row for row in created})
+    by_eta: dict[datetime | None, list[int]] = defaultdict(list)
+    for row in created:
+        send_after = fresh[row.dedupe_key].send_after
+        by_eta[send_after].append(row.pk)
+    for eta, ids in by_eta.items():
+        transaction.on_commit(partial(outbound_dispatch, message_ids=ids, eta=eta))
+    return [found[key] for key in keys]
 
 
 def outbound_dispatch(*, message_ids: Iterable[int], eta: datetime | None = None) -> int:
@@ -177,6 +249,7 @@ def _claim(*, message_id: int, now: datetime) -> OutboundMessage | None:
             message.status = MessageStatus.FAILED
             message.last_error = (f"gave up after {message.attempts} attempts; " + message.last_error)[:255]
             message.save(update_fields=["status", "last_error"])
+            _delivery_event_record(message)
             return message
         message.status = MessageStatus.SENDING
         message.attempts += 1
@@ -199,12 +272,60 @@ def _record_retry(message: OutboundMessage, *, reason: str, retry_after: int | N
 
 
 def _record(message: OutboundMessage, **changes: Any) -> bool:
-    """Write the attempt's result, unless the lease ran out and another worker took the row since."""
+    """Write the attempt's result, unless the lease ran out and another worker took the row since.
+
+    A final result (sent, failed) of a ticket's message is written with its ticket event, in one
+    transaction: the compare-and-set decides once, so the event is recorded once.
+    """
     changes["last_error"] = str(changes.get("last_error", message.last_error))[:255]
-    written = OutboundMessage.objects.filter(
-        pk=message.pk, status=MessageStatus.SENDING, attempts=message.attempts
-    ).update(**changes)
+    with transaction.atomic():
+        written = OutboundMessage.objects.filter(
+            pk=message.pk, status=MessageStatus.SENDING, attempts=message.attempts
+        ).update(**changes)
+        if written and changes.get("status") in (MessageStatus.SENT, MessageStatus.FAILED):
+            for field, value in changes.items():
+                setattr(message, field, value)
+            _delivery_event_record(message)
     if not written:
         logger.warning("outbound: message %s was taken over before its attempt %s was recorded",
                        message.pk, message.attempts)
     return bool(written)
+
+
+def _delivery_event_record(message: OutboundMessage) -> None:
+    """Put a sent or failed message on its ticket's timeline: where and how, never to whom or what.
+
+    In a savepoint of the transaction recording the result: an event that cannot be written is
+    logged and lost, never allowed to roll the result back (the lease would then send it twice).
+    """
+    if message.ticket_id is None:
+        return
+    try:
+        with transaction.atomic():
+            _delivery_event_write(message, ticket_id=message.ticket_id)
+    except Exception:
+        logger.exception("outbound: message %s: its delivery could not be put on its ticket", message.pk)
+
+
+def _delivery_event_write(message: OutboundMessage, *, ticket_id: int) -> None:
+    ticket = WithdrawalTicket.objects.filter(pk=ticket_id).first()
+    if ticket is None:
+        return
+    sent = message.status == MessageStatus.SENT
+    outcome = (
+        {"provider_message_id": message.provider_message_id} if sent else {"error": message.last_error}
+    )
+    event_record(
+        ticket=ticket,
+        kind=EventKind.NOTICE_SENT if sent else EventKind.NOTICE_FAILED,
+        actor_label=OUTBOX_ACTOR,
+        to_value=message.channel,
+        data={
+            "outbound_id": message.pk,
+            "channel": message.channel,
+            "event": message.event,
+            "provider": message.provider,
+            **outcome,
+        },
+        occurred_at=message.sent_at if sent and message.sent_at else clock.now(),
+    )

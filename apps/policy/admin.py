@@ -65,6 +65,8 @@ class PolicySettingsAdmin(admin.ModelAdmin):
                                          "service_on_holidays")}),
         (_("Times and limits"), {"fields": ("first_contact_hours", "peak_assignment_wait_hours",
                                             "cooling_off_minutes", "max_evidence_bytes")}),
+        (_("Notifications to requesters"), {"fields": ("notice_sms_per_hour",
+                                                        "notice_expiry_warning_hours")}),
         (_("Evidence checks"), {"fields": ("max_pdf_pages", "max_pdf_objects", "evidence_check_seconds",
                                            "evidence_check_memory_mb")}),
         (_("Figures (rates as 0..1, e.g. 0.1800 for 18 %)"), {"fields": (

@@ -94,6 +94,16 @@ class PolicySettings(models.Model):
         _("cooling-off period (minutes)"),
         help_text=_("The complainant may cancel a low-risk complaint alone within this time of filing it."),
     )
+    notice_sms_per_hour = models.PositiveSmallIntegerField(
+        _("text messages to one requester per hour"), default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("More within a rolling hour wait for the hour to allow them; none is dropped."),
+    )
+    notice_expiry_warning_hours = models.PositiveSmallIntegerField(
+        _("warn the requester before expiry (hours)"), default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(72)],
+        help_text=_("How long before a request can no longer succeed its requester is told."),
+    )
     face_rejection_rate = rate_field(_("face recognition: share of attempts rejected"))
     annual_complaints = models.PositiveIntegerField(_("baseline: complaints a year"))
     baseline_withdrawal_success_rate = rate_field(_("baseline: withdrawal requests that succeed"))

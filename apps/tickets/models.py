@@ -296,6 +296,9 @@ class EventKind(models.TextChoices):
     DECIDED = "decided", _("decided")
     PERSONAL_DATA_REVEALED = "personal_data_revealed", _("personal data revealed")
     NOTE = "note", _("note")
+    MESSAGE_POSTED = "message_posted", _("message posted")
+    NOTICE_SENT = "notice_sent", _("notification sent")
+    NOTICE_FAILED = "notice_failed", _("notification failed")
 
 
 class EventQuerySet(models.QuerySet["TicketEvent"]):

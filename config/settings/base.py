@@ -51,6 +51,8 @@ LOCAL_APPS = [
     "apps.dashboard",
     "apps.integrations",
     "apps.outbound",
+    "apps.notifications",
+    "apps.conversation",
     "apps.api",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -61,6 +63,9 @@ LOGIN_URL = "accounts:sign_in"
 SMS_PROVIDER = env.str("CHEHUI_SMS_PROVIDER", default="apps.accounts.sms.LogSmsProvider")
 # Who checks identities at intake step 3: the development provider decides from what is posted.
 IDENTITY_PROVIDER = env.str("CHEHUI_IDENTITY_PROVIDER", default="apps.identity.providers.DevelopmentProvider")
+# `make bench-api` turns this on to serve its floor, POST /api/v1/_bench/floor (apps/api/apis/floor.py);
+# off, that URL does not exist.
+BENCH_FLOOR = env.bool("CHEHUI_BENCH_FLOOR", default=False)
 
 MIDDLEWARE = [
     # First: whatever the layers below answer under /api/ leaves in the API's error shape.
@@ -242,6 +247,8 @@ SPECTACULAR_SETTINGS = {
 # ---------------------------------------------------------------------------- mail and logs
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Chehui <noreply@chehui.invalid>")
+# Where links in messages to requesters point: the portal's public address.
+NOTIFICATIONS_PORTAL_URL = env.str("CHEHUI_PUBLIC_URL", default="http://localhost:8000")
 
 LOGGING = {
     "version": 1,

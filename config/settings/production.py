@@ -28,4 +28,6 @@ STORAGES = {
 SMS_PROVIDER = env.str("CHEHUI_SMS_PROVIDER")
 # No default either: the development identity provider passes whoever says "pass".
 IDENTITY_PROVIDER = env.str("CHEHUI_IDENTITY_PROVIDER")
+# No default: an e-mail linking to localhost would send requesters nowhere.
+NOTIFICATIONS_PORTAL_URL = env.str("CHEHUI_PUBLIC_URL")
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -9,10 +9,12 @@ from django.db.models import Model
 from django.utils import timezone
 
 from apps.casework.models import Notification, NotificationKind
+from apps.conversation.models import Attachment, AuthorRole, Message, MessageKind
 from apps.evidence.models import EvidenceFile
 from apps.identity.models import IdentityVerificationAttempt
 from apps.integrations.models import Integration, WebhookAttempt, WebhookDelivery
 from apps.integrations.services import webhook_subscription_create
+from apps.notifications.models import RequesterNotice
 from apps.outbound.models import Channel, OutboundMessage
 from apps.policy.models import IdentityMethod, Platform, Stage
 from apps.tickets.events import event_record
@@ -68,6 +70,15 @@ def case_on(platform_code: str, *, stage: Stage, number: str) -> dict[type[Model
             channel=Channel.SMS, recipient="13800138000", ticket=ticket, event="ticket_received",
             language="zh-hans", body="您的撤诉申请已受理。", sms_template="2001",
             dedupe_key=f"ticket_received:{ticket.pk}:sms",
+        ),
+        # Written by the notifications receiver for the RECEIVED event above.
+        RequesterNotice: RequesterNotice.objects.get(ticket=ticket, event="received"),
+        Message: (message := Message.objects.create(
+            ticket=ticket, kind=MessageKind.NOTE, author_role=AuthorRole.AGENT, body="回电确认中",
+        )),
+        Attachment: Attachment.objects.create(
+            message=message, ticket=ticket, file="messages/0f1e2d", original_name="通话记录.pdf",
+            detected_type="application/pdf", size=1_024, sha256=hashlib.sha256(number.encode()).hexdigest(),
         ),
     }
 

@@ -49,7 +49,8 @@ def test_the_scoped_tables_are_the_ones_expected():
         "tickets.WithdrawalTicket", "tickets.TicketEvent", "tickets.Letter", "tickets.StageEntry",
         "complaints.Complaint", "evidence.EvidenceFile", "identity.IdentityVerificationAttempt",
         "casework.Notification", "integrations.WebhookDelivery", "integrations.WebhookAttempt",
-        "outbound.OutboundMessage",
+        "outbound.OutboundMessage", "notifications.RequesterNotice", "conversation.Message",
+        "conversation.Attachment",
     }
 
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 PROJECT_APPS = (
     "accounts", "policy", "complaints", "tickets", "identity", "evidence", "casework", "integrations",
-    "outbound",
+    "outbound", "notifications", "conversation",
 )
 PROJECT_MODELS = [
     model for label in PROJECT_APPS for model in apps.get_app_config(label).get_models()

@@ -11,12 +11,25 @@ from apps.casework.services import (
     ticket_evidence_request,
     ticket_requester_replied,
 )
+from apps.core import clock
 from apps.core.errors import ApplicationError
+from apps.evidence.models import EvidenceFile
+from apps.policy.models import EvidenceTier
 from apps.sla.sweep import clock_sweep
 from apps.tickets.models import EventKind, TicketStatus
 from tests.casework.conftest import agent_with, received_ticket, shanghai
 
 pytestmark = pytest.mark.django_db
+
+
+def added(ticket):
+    """The requester adds a file to the ticket's evidence now (as the portal's evidence form does)."""
+    count = EvidenceFile.objects.filter(ticket_id=ticket.pk).count()
+    EvidenceFile.objects.create(
+        ticket_id=ticket.pk, tier=EvidenceTier.objects.order_by("id").first(), file="evidence/test",
+        original_name=f"proof-{count}.pdf", detected_type="application/pdf", size=10,
+        sha256=f"{count:064d}", uploaded_at=clock.now(),
+    )
 
 
 @pytest.fixture
@@ -103,6 +116,7 @@ def test_the_reply_adds_the_wait_to_the_decision_deadline(held, agent, requester
     ticket_contact_log(ticket_id=held.pk, agent=agent, channel="phone")
     ticket_evidence_request(ticket_id=held.pk, agent=agent, message="Add the legal documents.")
     now(shanghai("2026-11-24 13:30:15"))
+    added(held)
 
     ticket = ticket_requester_replied(ticket_id=held.pk, requester=requester)
 
@@ -121,10 +135,12 @@ def test_the_reply_adds_the_wait_to_the_decision_deadline(held, agent, requester
 def test_a_reply_the_same_second_pauses_nothing_and_pauses_add_up(held, agent, requester, now):
     due = held.decision_due_at
     ticket_evidence_request(ticket_id=held.pk, agent=agent, message="Add the legal documents.")
+    added(held)
     assert ticket_requester_replied(ticket_id=held.pk, requester=requester).paused_seconds == 0
     now(shanghai("2026-11-24 11:00"))
     ticket_evidence_request(ticket_id=held.pk, agent=agent, message="And the withdrawal proof.")
     now(shanghai("2026-11-24 11:00:59.999"))
+    added(held)
     ticket = ticket_requester_replied(ticket_id=held.pk, requester=requester)
     assert ticket.paused_seconds == 59  # whole seconds: the deadline moves by what is recorded
     assert ticket.decision_due_at == due + timedelta(seconds=59)
@@ -139,6 +155,7 @@ def test_a_deadline_that_passes_while_waiting_is_not_breached(requester, now):
     ticket_evidence_request(ticket_id=ticket.pk, agent=alipay, message="Add the legal documents.")
     clock_sweep(now=shanghai("2026-11-25 12:00"))  # the original deadline (25 Nov 09:45) has passed
     now(shanghai("2026-11-26 10:00"))
+    added(ticket)
     replied = ticket_requester_replied(ticket_id=ticket.pk, requester=requester)
     assert replied.decision_due_at == shanghai("2026-11-27 09:45")
     clock_sweep(now=shanghai("2026-11-26 10:00:01"))
@@ -152,6 +169,7 @@ def test_a_reply_to_an_unassigned_ticket_returns_it_to_the_queue(held, agent, su
 
     ticket_evidence_request(ticket_id=held.pk, agent=agent, message="Add the legal documents.")
     ticket_assign(ticket_id=held.pk, agent=None, actor=supervisor)
+    added(held)
     assert ticket_requester_replied(ticket_id=held.pk, requester=requester).status == TicketStatus.RECEIVED
 
 
@@ -163,6 +181,20 @@ def test_the_reply_is_refused_when_nothing_was_asked_or_from_someone_else(held, 
     with pytest.raises(ApplicationError) as stranger:
         ticket_requester_replied(ticket_id=held.pk, requester=agent_with())
     assert stranger.value.extra["code"] == "not_found"
+
+
+def test_a_reply_with_nothing_added_since_the_request_is_refused(held, agent, requester, now):
+    added(held)  # a file from before the request does not answer it
+    now(shanghai("2026-11-24 10:30"))
+    ticket_evidence_request(ticket_id=held.pk, agent=agent, message="Add the legal documents.")
+    with pytest.raises(ApplicationError) as refused:
+        ticket_requester_replied(ticket_id=held.pk, requester=requester)
+    assert refused.value.extra["code"] == "nothing_added"
+    held.refresh_from_db()
+    assert held.status == TicketStatus.WAITING_ON_REQUESTER
+    now(shanghai("2026-11-24 10:31"))
+    added(held)
+    assert ticket_requester_replied(ticket_id=held.pk, requester=requester).status == TicketStatus.ASSIGNED
 
 
 def test_evidence_is_asked_with_a_message_once(held, agent):

@@ -74,6 +74,7 @@ def _production_env(**extra: str) -> dict[str, str]:
         REDIS_URL="redis://127.0.0.1:6379/3",
         CHEHUI_SMS_PROVIDER="apps.accounts.sms.LogSmsProvider",
         CHEHUI_IDENTITY_PROVIDER="apps.identity.providers.DevelopmentProvider",
+        CHEHUI_PUBLIC_URL="https://chehui.example.com",
         **extra,
     )
 
@@ -90,7 +91,7 @@ def test_production_passes_the_deploy_check_without_warnings():
     "missing",
     [
         "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL",
-        "CHEHUI_SMS_PROVIDER", "CHEHUI_IDENTITY_PROVIDER",
+        "CHEHUI_SMS_PROVIDER", "CHEHUI_IDENTITY_PROVIDER", "CHEHUI_PUBLIC_URL",
     ],
 )
 def test_production_refuses_to_start_without_each_required_setting(missing):
@@ -109,6 +110,7 @@ def test_docker_compose_file_is_valid_and_demands_its_secrets():
         DJANGO_SECRET_KEY="x", POSTGRES_PASSWORD="y", FLOWER_BASIC_AUTH="a:b",
         CHEHUI_SMS_PROVIDER="apps.accounts.sms.LogSmsProvider",
         CHEHUI_IDENTITY_PROVIDER="apps.identity.providers.DevelopmentProvider",
+        CHEHUI_PUBLIC_URL="https://chehui.example.com",
     )
     ok = subprocess.run([*compose, "-q"], env=with_secrets, capture_output=True, text=True, check=False)
     assert ok.returncode == 0, ok.stderr

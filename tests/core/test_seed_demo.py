@@ -306,3 +306,21 @@ def test_some_tickets_are_special_cases_and_no_evidence_files_are_made(seeded):
     assert WithdrawalTicket.objects.exclude(special_case=None).exists()
     assert not EvidenceFile.objects.exists()
     assert Group.objects.get(name="requester").user_set.count() > 20
+
+
+def test_waiting_tickets_show_the_agents_request_and_answered_ones_the_reply(seeded):
+    from apps.conversation.models import AuthorRole, Message
+
+    waiting = WithdrawalTicket.objects.filter(status=TicketStatus.WAITING_ON_REQUESTER)
+    assert waiting.exists()
+    for ticket in waiting:
+        last = Message.objects.filter(ticket=ticket).order_by("created_at").last()
+        assert last is not None and last.author_role == AuthorRole.AGENT
+        assert last.author_id == ticket.assignee_id
+    answers = Message.objects.filter(answers_request=True)
+    assert answers.exists()
+    for answer in answers.select_related("ticket"):
+        request = Message.objects.filter(ticket=answer.ticket, created_at__lt=answer.created_at).last()
+        assert request is not None and request.requester_read_at is not None
+        assert request.requester_read_at <= answer.created_at
+        assert answer.staff_read_at is None or answer.staff_read_at <= DAY

@@ -63,6 +63,21 @@ PAUSE_FIELDS = ["paused_seconds", "decision_due_at", "waiting_since"]
 
 
 # ----------------------------------------------------------------------------------- contact
+def first_contact_settle(ticket: WithdrawalTicket, now: datetime) -> dict[str, Any] | None:
+    """Mark the first contact on a locked ticket if none was made yet; say whether it met its deadline.
+
+    Returns None when the ticket had been contacted already; the caller saves `first_contact_at`.
+    """
+    if ticket.first_contact_at is not None:
+        return None
+    ticket.first_contact_at = now
+    due = ticket.first_contact_due_at
+    return {
+        "due_at": due.isoformat() if due else None,
+        "met_deadline": ticket.first_contact_breached_at is None and (due is None or now <= due),
+    }
+
+
 @transaction.atomic
 def ticket_contact_log(
     *, ticket_id: int, agent: User, channel: str, note: str = "", expected_version: int | None = None
@@ -83,14 +98,10 @@ def ticket_contact_log(
         "note": note.strip(),
         "first": ticket.first_contact_at is None,
     }
-    fields = []
-    if ticket.first_contact_at is None:
-        ticket.first_contact_at = now
-        fields.append("first_contact_at")
-        due = ticket.first_contact_due_at
-        data["due_at"] = due.isoformat() if due else None
-        data["met_deadline"] = ticket.first_contact_breached_at is None and (due is None or now <= due)
-    _save(ticket, fields, now)
+    settled = first_contact_settle(ticket, now)
+    if settled is not None:
+        data.update(settled)
+    _save(ticket, ["first_contact_at"] if settled is not None else [], now)
     event_record(
         ticket=ticket,
         kind=EventKind.CONTACT_LOGGED,
@@ -139,20 +150,26 @@ def ticket_evidence_request(
     return ticket
 
 
-@transaction.atomic
-def ticket_requester_replied(
-    *, ticket_id: int, requester: User, expected_version: int | None = None
-) -> WithdrawalTicket:
-    """Bring a ticket back from waiting on its requester; the wait is added to the decision deadline."""
-    ticket = ticket_lock(ticket_id=ticket_id, expected_version=expected_version)
-    if ticket.requester_id != requester.pk:
-        raise refuse(gettext("There is no such ticket."), "not_found")
-    require_status(
-        ticket,
-        (TicketStatus.WAITING_ON_REQUESTER,),
-        gettext("This ticket is not waiting for your reply; it is %(status)s."),
+def nothing_added_refusal() -> Exception:
+    return refuse(
+        gettext(
+            "Nothing has been added since customer service asked: attach the documents they asked "
+            "for, or write the information they asked for. A reply such as “done” cannot send your "
+            "ticket back."
+        ),
+        "nothing_added",
     )
-    now = clock.now()
+
+
+def evidence_added_since_request(ticket: WithdrawalTicket) -> bool:
+    """Whether a file reached the ticket's evidence since it began waiting on its requester."""
+    if ticket.waiting_since is None:
+        return False
+    return EvidenceFile.objects.filter(ticket=ticket, uploaded_at__gte=ticket.waiting_since).exists()
+
+
+def requester_resume(ticket: WithdrawalTicket, *, requester: User, now: datetime, reason: str) -> int:
+    """Bring a locked ticket back from waiting on its requester, tell its agent; return the paused seconds."""
     paused = _end_pause(ticket, now)
     ticket.status = TicketStatus.ASSIGNED if ticket.assignee_id else TicketStatus.RECEIVED
     _save(ticket, ["status", *PAUSE_FIELDS], now)
@@ -164,7 +181,7 @@ def ticket_requester_replied(
         to_value=ticket.status,
         occurred_at=now,
         data={
-            "reason": "requester_replied",
+            "reason": reason,
             "paused_seconds": paused,
             "decision_due_at": ticket.decision_due_at.isoformat() if ticket.decision_due_at else None,
         },
@@ -181,6 +198,29 @@ def ticket_requester_replied(
             ],
             email=True,
         )
+    return paused
+
+
+@transaction.atomic
+def ticket_requester_replied(
+    *, ticket_id: int, requester: User, expected_version: int | None = None
+) -> WithdrawalTicket:
+    """Bring a ticket back from waiting on its requester, once something was added since the request.
+
+    The wait is added to the decision deadline. A reply with nothing new is refused: it would
+    only send the ticket back to be asked again.
+    """
+    ticket = ticket_lock(ticket_id=ticket_id, expected_version=expected_version)
+    if ticket.requester_id != requester.pk:
+        raise refuse(gettext("There is no such ticket."), "not_found")
+    require_status(
+        ticket,
+        (TicketStatus.WAITING_ON_REQUESTER,),
+        gettext("This ticket is not waiting for your reply; it is %(status)s."),
+    )
+    if not evidence_added_since_request(ticket):
+        raise nothing_added_refusal()
+    requester_resume(ticket, requester=requester, now=clock.now(), reason="requester_replied")
     return ticket
 
 

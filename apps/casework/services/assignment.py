@@ -27,6 +27,7 @@ from apps.casework.services.common import (
 )
 from apps.casework.services.notifications import NotificationRow, notifications_create_bulk
 from apps.core import clock
+from apps.notifications.triggers import requesters_tell_of
 from apps.policy.models import PolicySettings
 from apps.sla.hours import ServiceWindow
 from apps.sla.policy import working_calendar
@@ -269,6 +270,7 @@ def tickets_assign_bulk(*, ticket_ids: Sequence[int], agent: User | None, actor:
     if changed:
         WithdrawalTicket.objects.bulk_update(changed, ASSIGNMENT_UPDATE_FIELDS)
         TicketEvent.objects.bulk_create(events)
+        requesters_tell_of(events, now=now)  # bulk_create sends no signal: tell them in one go
         if agent is not None and agent.pk != actor.pk:
             notifications_create_bulk(
                 rows=[_assigned_notice(ticket, agent, actor) for ticket in changed], email=True
@@ -409,6 +411,7 @@ def _auto_assign_batch(now: datetime, batch_size: int, after: Cursor) -> _Batch:
         if changed:
             WithdrawalTicket.objects.bulk_update(changed, ASSIGNMENT_UPDATE_FIELDS)
             TicketEvent.objects.bulk_create(events, ignore_conflicts=True)
+            requesters_tell_of(events, now=now)  # bulk_create sends no signal: tell them in one go
             notices = [
                 _assigned_notice(ticket, ticket.assignee, None) for ticket in changed if ticket.assignee
             ]

@@ -151,6 +151,8 @@ def notification_message(notification: Notification, *, tz: ZoneInfo | None = No
                 "reference": reference,
             }
         return gettext("Ticket %(reference)s has been assigned to you.") % {"reference": reference}
+    if notification.kind == NotificationKind.REQUESTER_MESSAGE:
+        return gettext("The requester wrote on ticket %(reference)s.") % {"reference": reference}
     if notification.kind == NotificationKind.REQUESTER_REPLIED:
         return gettext("The requester replied on ticket %(reference)s; it is back with you.") % {
             "reference": reference

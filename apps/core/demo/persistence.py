@@ -1,6 +1,7 @@
 """Write the planned complaints and played tickets in a few bulk inserts."""
 
 from apps.complaints.models import Complaint
+from apps.conversation.models import Message
 from apps.core.demo.cases import Case
 from apps.core.demo.letters import NUMBER_PLACEHOLDER
 from apps.core.demo.simulation import Story
@@ -31,6 +32,7 @@ def records_save(cases: list[Case], stories: list[Story]) -> int:
     IdentityVerificationAttempt.objects.bulk_create(
         [a for s in stories for a in s.attempts], batch_size=BULK_BATCH_SIZE
     )
+    Message.objects.bulk_create([m for s in stories for m in s.messages], batch_size=BULK_BATCH_SIZE)
     events = [
         TicketEvent(
             ticket=story.ticket, kind=e.kind, actor=e.actor, actor_label="" if e.actor else SEED_LABEL,

@@ -7,6 +7,7 @@ from typing import Any
 
 from apps.accounts.models import AgentProfile, User
 from apps.complaints.models import ComplaintStatus
+from apps.conversation.models import AuthorRole, Message
 from apps.core.demo.cases import Case
 from apps.core.demo.letters import letter_write
 from apps.core.demo.users import assignment_weight
@@ -25,6 +26,8 @@ from apps.tickets.models import EventKind, Letter, StageEntry, TicketSource, Tic
 
 S = TicketStatus
 DECIDED = (S.APPROVED, S.REFUSED, S.ROUTED)
+ASK_FOR_EVIDENCE = "您好，为了继续处理，请补充和解协议或撤诉证明（截图或 PDF 均可），上传后在这里回复即可。"
+ANSWER_WITH_EVIDENCE = "已在证据页上传和解协议的扫描件，订单号与投诉单号一致，请查收。"
 OTHER_METHOD_REJECTION_RATE = 0.06  # demo only: face recognition uses the policy's own figure
 Outcome = IdentityVerificationAttempt.Outcome
 DOCUMENTATION_NETWORKS = ("192.0.2", "198.51.100", "203.0.113")  # RFC 5737: nobody's real address
@@ -52,6 +55,7 @@ class Story:
     attempts: list[IdentityVerificationAttempt] = field(default_factory=list)
     letter: Letter | None = None
     stage_entries: list[StageEntry] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
 
 
 def _minutes(rng: Random, low: float, high: float) -> timedelta:
@@ -305,16 +309,30 @@ class Simulator:
                     data={"documents": documents, "message": "请补充证明材料后重新提交。"})
         self._status(EventKind.STATUS_CHANGED, asked, ticket.assignee, S.WAITING_ON_REQUESTER)
         ticket.waiting_since = asked
+        request = self._message(asked, ticket.assignee, AuthorRole.AGENT, ASK_FOR_EVIDENCE)
         if self.case.plan == S.WAITING_ON_REQUESTER or (self.case.plan == S.EXPIRED and rng.random() < 0.3):
             return asked
         answered = asked + _minutes(rng, 120, 30 * 60)
         if answered > limit:
             return asked
+        request.requester_read_at = asked + _minutes(rng, 5, 110)
+        answer = self._message(answered, self.requester, AuthorRole.REQUESTER, ANSWER_WITH_EVIDENCE)
+        answer.answers_request = True
+        # Read by the agent once they next work; an answer from the last hour may still be unread.
+        read = self._work(answered + _minutes(rng, 10, 90))
+        answer.staff_read_at = read if read <= self.now else None
         ticket.paused_seconds += int((answered - asked).total_seconds())
         ticket.waiting_since = None
         self._status(EventKind.STATUS_CHANGED, answered, self._intake_actor(), S.ASSIGNED,
                      data={"note": "申请人已补充材料"})
         return answered
+
+    def _message(self, at: datetime, author: User | None, role: str, body: str) -> Message:
+        message = Message(ticket=self.ticket, author=author, author_role=role, body=body, created_at=at)
+        if author is None:  # a ticket filed through the API: its platform speaks for the requester
+            message.author_role, message.author_label = AuthorRole.INTEGRATION, "api:demo"
+        self.story.messages.append(message)
+        return message
 
     def _decide(self, at: datetime) -> None:
         rng, ticket, case = self.rng, self.ticket, self.case
