@@ -1,7 +1,7 @@
 from django.urls import path
 
 import apps.core.converters  # noqa: F401  (registers <reference:>, <code:>, <id:>)
-from apps.portal import views
+from apps.portal import conversation_views, views
 
 app_name = "portal"
 
@@ -19,5 +19,14 @@ urlpatterns = [
     path("tickets/<reference:reference>/", views.ticket_detail, name="ticket_detail"),
     path("tickets/<reference:reference>/evidence/", views.evidence_add, name="evidence_add"),
     path("tickets/<reference:reference>/reply/", views.ticket_reply, name="ticket_reply"),
+    path("tickets/<reference:reference>/messages/", conversation_views.message_send, name="message_send"),
+    path(
+        "tickets/<reference:reference>/messages/check/", conversation_views.message_check,
+        name="message_check",
+    ),
+    path(
+        "tickets/<reference:reference>/attachments/<id:pk>/", conversation_views.attachment_download,
+        name="attachment",
+    ),
     path("cancel/", views.cool_off, name="cool_off"),
 ]

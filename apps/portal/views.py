@@ -15,6 +15,12 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import User
 from apps.casework.services import ticket_requester_replied
+from apps.conversation.selectors import newest_message_id, thread_for, unread_for_requester
+from apps.conversation.services import (
+    MAX_ATTACHMENTS,
+    MESSAGE_STATUSES,
+    thread_mark_read,
+)
 from apps.core import clock
 from apps.core.converters import id_from_text
 from apps.core.errors import ApplicationError
@@ -251,7 +257,7 @@ def evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(request, _("“%(name)s” is attached.") % {"name": upload.name})
             return redirect(_back_to(ticket))
     if ticket.status != TicketStatus.DRAFT:
-        return _detail(request, ticket, evidence_form=form, status=400)
+        return ticket_page(request, ticket, evidence_form=form, status=400)
     letter_form = LetterForm(initial=_letter_initial(ticket))
     context = {**_letter_context(ticket, letter_form, form), "status": 400}
     return _wizard(request, ticket, 4, "portal/step_letter.html", context)
@@ -307,7 +313,8 @@ def draft_abandon(request: HttpRequest, reference: str) -> HttpResponse:
 def my_tickets(request: HttpRequest) -> HttpResponse:
     """Each of the requester's tickets: status, stage, estimate, time left."""
     now = clock.now()
-    tickets = list(requester_tickets(requester=request.user))  # type: ignore[arg-type]
+    mine = requester_tickets(requester=cast(User, request.user))
+    tickets = list(mine.annotate(unread_messages=unread_for_requester()))
     specs = stage_specs()
     tiers_total = EvidenceTier.objects.count()
     multiplier = float(PolicySettings.objects.get().complete_chain_odds_multiplier)
@@ -325,11 +332,16 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/my_tickets.html", {"rows": rows, "now": now})
 
 
-def _detail(request: HttpRequest, ticket: WithdrawalTicket, *, evidence_form: EvidenceForm | None = None,
-            status: int = 200) -> HttpResponse:
+def ticket_page(request: HttpRequest, ticket: WithdrawalTicket, *, evidence_form: EvidenceForm | None = None,
+            status: int = 200, composer_error: ApplicationError | None = None,
+            posted_body: str = "") -> HttpResponse:
     now = clock.now()
     progress = ticket_progress(ticket=ticket, now=now)
     return render(request, "portal/ticket_detail.html", {
+        "thread": thread_for(ticket=ticket, staff=False),
+        "can_write": ticket.status in MESSAGE_STATUSES,
+        "max_attachments": MAX_ATTACHMENTS,
+        "composer_error": composer_error, "posted_body": posted_body,
         "ticket": ticket, "progress": progress, "now": now, "sent": request.GET.get("sent") == "1",
         "letter": Letter.objects.filter(ticket=ticket).first(),
         "files": ticket.evidence_files.select_related("tier", "document").all(),
@@ -347,7 +359,11 @@ def _detail(request: HttpRequest, ticket: WithdrawalTicket, *, evidence_form: Ev
 @requester_required
 @require_POST
 def ticket_reply(request: HttpRequest, reference: str) -> HttpResponse:
-    """The requester has added what the agent asked for: the ticket goes back to the agent."""
+    """The requester has added what the agent asked for: the ticket goes back to the agent.
+
+    The page now answers with a message (`message_send`); this older form is kept for pages and
+    links still open, and goes through only when evidence was added since the request.
+    """
     ticket = own_ticket(request, reference)
     try:
         ticket_requester_replied(ticket_id=ticket.pk, requester=cast(User, request.user))
@@ -360,10 +376,15 @@ def ticket_reply(request: HttpRequest, reference: str) -> HttpResponse:
 
 @requester_required
 def ticket_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    """The ticket, its conversation as a chat, and what the requester can add; opening it reads replies."""
     ticket = own_ticket(request, reference)
     if ticket.status == TicketStatus.DRAFT:
         return _step_redirect(ticket)
-    return _detail(request, ticket)
+    shown = newest_message_id(ticket=ticket)
+    response = ticket_page(request, ticket)  # drawn first, so the replies not yet read show as new
+    if shown is not None:
+        thread_mark_read(ticket=ticket, by_requester=True, up_to_id=shown)
+    return response
 
 
 @requester_required

@@ -1,16 +1,21 @@
-"""What the case page shows: intake, letter with the coach's findings, evidence, checklist, timeline."""
+"""What the case page shows: the thread, intake, letter with the coach's findings, evidence, checklist."""
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from django.utils.translation import gettext
 
 from apps.accounts.models import User
 from apps.casework.models import ContactChannel
 from apps.casework.selectors import RouteChoice, reply_templates_offered, route_choices
 from apps.casework.services import personal_data_masked
 from apps.casework.services.personal_data import PersonalDataField
+from apps.conversation.selectors import ThreadEntry, thread_for
+from apps.conversation.services import MAX_ATTACHMENTS, MESSAGE_STATUSES
 from apps.evidence.models import EvidenceFile
 from apps.intake.selectors import TicketProgress, ticket_progress
+from apps.policy.models import DocumentRequirement, EvidenceTier
 from apps.tickets.letter_coach_messages import findings_render
 from apps.tickets.letters import letter_check
 from apps.tickets.models import Letter, TicketStatus, WithdrawalTicket
@@ -39,6 +44,35 @@ class CaseView:
     can_reopen: bool
     can_reveal: bool
     agents: list[User]
+    thread: list[ThreadEntry]
+    can_reply: bool  # write to the requester: the ticket's agent or a supervisor, while the thread is open
+    can_file: bool  # file an attachment as evidence
+    reply_closed: str  # why the viewer cannot reply to the requester (only notes), or ""
+    tiers: list[EvidenceTier]
+    documents: list[DocumentRequirement]
+    max_attachments: int = MAX_ATTACHMENTS
+
+
+def reads_for_staff(*, ticket: WithdrawalTicket, viewer: User) -> bool:
+    """Whether this viewer opening the case page reads the requester's messages for customer service.
+
+    The agent holding the ticket reads them; a ticket nobody holds is read by whoever opens it.
+    A supervisor or colleague looking over a held ticket leaves them unread for its agent.
+    """
+    return ticket.assignee_id is None or ticket.assignee_id == viewer.pk
+
+
+def _reply_closed(ticket: WithdrawalTicket, can_reply: bool) -> str:
+    if can_reply:
+        return ""
+    if ticket.status not in MESSAGE_STATUSES:
+        return gettext("The conversation with the requester is closed; internal notes can still be added.")
+    if ticket.assignee_id is None:
+        return gettext("Claim this ticket to reply to the requester; anyone may add internal notes.")
+    return gettext(
+        "This ticket is with %(agent)s: only they or a supervisor reply to the requester. "
+        "You can add internal notes."
+    ) % {"agent": ticket.assignee}
 
 
 def case_view(*, ticket: WithdrawalTicket, viewer: User, now: datetime) -> CaseView:
@@ -50,8 +84,10 @@ def case_view(*, ticket: WithdrawalTicket, viewer: User, now: datetime) -> CaseV
         body=letter.body,
     ) if letter else None
     masked = personal_data_masked(ticket=ticket)
+    progress = ticket_progress(ticket=ticket, now=now)
     supervisor = viewer.has_perm("tickets.supervise_tickets")
     handler = ticket.assignee_id == viewer.pk or supervisor
+    can_reply = handler and ticket.status in MESSAGE_STATUSES
     agents: list[User] = []
     if supervisor:
         agents = list(
@@ -60,7 +96,7 @@ def case_view(*, ticket: WithdrawalTicket, viewer: User, now: datetime) -> CaseV
         )
     return CaseView(
         ticket=ticket,
-        progress=ticket_progress(ticket=ticket, now=now),
+        progress=progress,
         letter=letter,
         coach_score=report.score if report else None,
         findings=findings_render(report.findings) if report else [],
@@ -79,4 +115,10 @@ def case_view(*, ticket: WithdrawalTicket, viewer: User, now: datetime) -> CaseV
         can_reopen=supervisor and ticket.status in REOPENABLE,
         can_reveal=viewer.has_perm("tickets.reveal_personal_data"),
         agents=agents,
+        thread=thread_for(ticket=ticket, staff=True),
+        can_reply=can_reply,
+        reply_closed=_reply_closed(ticket, can_reply),
+        can_file=handler,
+        tiers=[tier for tier, _present in progress.tiers] if handler else [],
+        documents=[check.document for check in progress.documents] if handler else [],
     )

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from apps.accounts.models import AgentProfile, User
+from apps.conversation.selectors import unread_by_staff
 from apps.core.converters import id_from_text
 from apps.evidence.models import EvidenceFile
 from apps.policy.models import ComplaintType, EvidenceTier, PolicySettings, SpecialCase, Stage
@@ -177,7 +178,7 @@ def queue_page(
             )
         part = part.order_by("decision_due_at", "pk").select_related(
             "platform", "complaint_type", "stage", "special_case", "assignee", "complaint"
-        )
+        ).annotate(unread_message=unread_by_staff())
         for ticket in part[: size + 1 - len(tickets)]:
             tickets.append((rank, ticket))
         if len(tickets) > size:

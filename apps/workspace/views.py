@@ -9,25 +9,35 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.accounts.models import AgentProfile, User
 from apps.casework import services as casework
 from apps.casework.selectors import notifications_for, route_by_code
 from apps.casework.services import notification_message
+from apps.conversation.models import Attachment, AuthorRole
+from apps.conversation.selectors import newest_message_id
+from apps.conversation.services import (
+    Upload,
+    attachment_file_as_evidence,
+    message_post,
+    note_post,
+    thread_mark_read,
+)
 from apps.core import clock
 from apps.core.converters import id_from_text
 from apps.core.errors import ApplicationError
-from apps.policy.models import ComplaintType, Platform, SpecialCase
+from apps.evidence.views import stored_file_response
+from apps.policy.models import ComplaintType, DocumentRequirement, EvidenceTier, Platform, SpecialCase
 from apps.tickets.models import WithdrawalTicket
 from apps.tickets.selectors import ticket_get_for_viewer
 from apps.workspace.access import agent_required, workspace_render
-from apps.workspace.case import case_view
+from apps.workspace.case import case_view, reads_for_staff
 from apps.workspace.queue import PAGE_SIZE, Tab, filters_from, queue_page
 
 
@@ -99,21 +109,99 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
 
 def _case_page(request: HttpRequest, ticket: WithdrawalTicket, *, posted: dict[str, Any] | None = None,
                error: ApplicationError | None = None, status: int = 200,
-               revealed: dict[str, str] | None = None) -> HttpResponse:
+               revealed: dict[str, str] | None = None, composer_error: ApplicationError | None = None,
+               filing_error: ApplicationError | None = None) -> HttpResponse:
     view = case_view(ticket=ticket, viewer=_me(request), now=clock.now())
     return workspace_render(request, "workspace/case.html", {
         "case": view, "ticket": ticket, "posted": posted or {}, "error": error,
         "stale": error is not None and error.extra.get("code") in ("stale", "stale_version"),
         "revealed": revealed or {},
         "kept": next((posted[k] for k in ("reason", "message", "note") if posted and posted.get(k)), ""),
+        "composer_error": composer_error, "filing_error": filing_error,
     }, nav="queue", status=status)
 
 
 @agent_required
 def case(request: HttpRequest, reference: str) -> HttpResponse:
-    """One ticket, everything about it, and what the viewer may do with it."""
+    """One ticket, everything about it, and what the viewer may do with it.
+
+    The page is drawn before the requester's messages are marked read, so it shows which are new.
+    """
     ticket = ticket_get_for_viewer(user=_me(request), reference=reference)
-    return _case_page(request, ticket)
+    shown = newest_message_id(ticket=ticket)
+    response = _case_page(request, ticket)
+    if shown is not None and reads_for_staff(ticket=ticket, viewer=_me(request)):
+        thread_mark_read(ticket=ticket, by_requester=False, up_to_id=shown)
+    return response
+
+
+def _uploads(request: HttpRequest) -> list[Upload]:
+    return [Upload(file=file, name=file.name or "") for file in request.FILES.getlist("attachments")]
+
+
+@agent_required
+@require_POST
+def case_message(request: HttpRequest, reference: str) -> HttpResponse:
+    """Write to the thread: a reply the requester reads, or an internal note only staff ever see."""
+    ticket = ticket_get_for_viewer(user=_me(request), reference=reference)
+    note = request.POST.get("mode") == "note"
+    body = request.POST.get("body", "")
+    try:
+        if note:
+            note_post(ticket_id=ticket.pk, author=_me(request), body=body, uploads=_uploads(request))
+        else:
+            message_post(
+                ticket_id=ticket.pk, author=_me(request), role=AuthorRole.AGENT, body=body,
+                uploads=_uploads(request),
+            )
+    except ApplicationError as error:
+        ticket.refresh_from_db()
+        return _case_page(request, ticket, posted={**request.POST.dict(), "action": "message"},
+                          composer_error=error, status=400)
+    done = _("Internal note added.") if note else _("Your reply is in the requester's thread.")
+    messages.success(request, done)
+    return redirect(reverse("workspace:case", kwargs={"reference": ticket.reference}) + "#thread")
+
+
+def _attachment(ticket: WithdrawalTicket, pk: int) -> Attachment:
+    attachment = Attachment.objects.filter(pk=pk, ticket=ticket).first()
+    if attachment is None:
+        raise Http404("No such attachment.")
+    return attachment
+
+
+@agent_required  # type: ignore[arg-type]  # a file response is a streaming one, not an HttpResponse
+@require_safe
+def attachment_download(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+    """A message's (or a note's) file, to staff who may see its ticket; 404 for anyone else."""
+    ticket = ticket_get_for_viewer(user=_me(request), reference=reference)
+    return stored_file_response(_attachment(ticket, pk), stem="attachment")
+
+
+@agent_required
+@require_POST
+def attachment_file(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """File a message's attachment as evidence of the chosen tier (and document)."""
+    ticket = ticket_get_for_viewer(user=_me(request), reference=reference)
+    attachment = _attachment(ticket, pk)
+    tier = EvidenceTier.objects.filter(pk=id_from_text(request.POST.get("tier", "")) or 0).first()
+    document_id = id_from_text(request.POST.get("document", ""))
+    document = DocumentRequirement.objects.filter(pk=document_id).first() if document_id else None
+    posted = {**request.POST.dict(), "action": "file", "attachment": str(attachment.pk)}
+    try:
+        if tier is None:
+            raise ApplicationError(
+                _("Choose the evidence tier this file belongs to."),
+                extra={"code": "invalid", "field": "tier"},
+            )
+        attachment_file_as_evidence(
+            attachment_id=attachment.pk, agent=_me(request), tier=tier, document=document
+        )
+    except ApplicationError as error:
+        ticket.refresh_from_db()
+        return _case_page(request, ticket, posted=posted, filing_error=error, status=400)
+    messages.success(request, _("“%(name)s” is filed as evidence.") % {"name": attachment.original_name})
+    return redirect(reverse("workspace:case", kwargs={"reference": ticket.reference}) + "#evidence")
 
 
 def _version(request: HttpRequest) -> int | None:

@@ -213,6 +213,15 @@ def test_a_requester_answers_a_request_for_evidence(signed_in, requester, now):
 
     page = signed_in.get(reverse("portal:ticket_detail", args=[ticket.reference]))
     assert "请补充和解协议" in page.content.decode()
-    signed_in.post(reverse("portal:ticket_reply", args=[ticket.reference]))
+    # The answer is a message with the file attached; a bare "I have added it" no longer resumes.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.evidence import files
+
+    agreement = SimpleUploadedFile("协议.pdf", files.pdf_bytes("和解协议"), content_type="application/pdf")
+    signed_in.post(
+        reverse("portal:message_send", args=[ticket.reference]),
+        {"body": "和解协议已签署", "answers": "1", "attachments": [agreement]},
+    )
 
     assert WithdrawalTicket.objects.get(pk=ticket.pk).status == TicketStatus.ASSIGNED
