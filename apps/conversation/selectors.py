@@ -18,6 +18,11 @@ from apps.intake.selectors import event_detail, stage_names
 from apps.outbound.models import OutboundMessage
 from apps.tickets.models import EventKind, TicketEvent, WithdrawalTicket
 
+MESSAGE_COLUMNS = (
+    "id", "ticket_id", "kind", "author_id", "author_role", "author_label", "body", "created_at",
+    "answers_request", "requester_read_at", "staff_read_at",
+)
+AUTHOR_NAME_COLUMNS = ("display_name", "first_name", "last_name", "username")
 # Events a requester sees in their thread; the others (identity checks, personal data revealed,
 # staff corrections, logged calls) are staff business.
 REQUESTER_EVENT_KINDS = frozenset({
@@ -147,8 +152,11 @@ def thread_messages(*, ticket: WithdrawalTicket, staff: bool) -> QuerySet[Messag
     messages = Message.objects.filter(ticket=ticket)
     if not staff:
         messages = messages.filter(kind=MessageKind.MESSAGE)
-    return messages.select_related("author").prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.select_related("evidence").order_by("id"))
+    # The author's name only: a user row is wide, and a thread reads one per message.
+    return messages.select_related("author").only(
+        *MESSAGE_COLUMNS, *(f"author__{name}" for name in AUTHOR_NAME_COLUMNS)
+    ).prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
     ).order_by("created_at", "id")
 
 

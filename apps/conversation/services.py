@@ -129,7 +129,17 @@ def _store(message: Message, checked: Sequence[_Checked], stored: list[str]) -> 
         attachment.file.save(attachment.original_name, File(item.target), save=False)
         stored.append(str(attachment.file.name))
         attachments.append(attachment)
-    return Attachment.objects.bulk_create(attachments)
+    written = Attachment.objects.bulk_create(attachments)
+    _attachments_known(message, written)
+    return written
+
+
+def _attachments_known(message: Message, attachments: list[Attachment]) -> None:
+    """Let `message.attachments.all()` answer from the rows just written, as a prefetch would."""
+    known = message.attachments.all()
+    known._result_cache = list(attachments)
+    known._prefetch_done = True  # type: ignore[attr-defined]  # what prefetch_related_objects sets
+    message._prefetched_objects_cache = {"attachments": known}  # type: ignore[attr-defined]
 
 
 def _person(author: User | None) -> User:

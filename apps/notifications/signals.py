@@ -8,10 +8,11 @@ clock sweep's SQL, auto-assignment) are not told of: see docs/notifications.md.
 import logging
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import post_save
 
 from apps.core import clock
+from apps.notifications.models import RequesterNotice
 from apps.notifications.services import notify_requester
 from apps.notifications.triggers import is_told, notice_for
 from apps.tickets.models import TicketEvent
@@ -33,11 +34,18 @@ def _on_event_saved(
         return
     now = clock.now()
     try:
+        # Reads only, outside any savepoint: most events are told already (a second unread message).
+        notice = notice_for(instance, now=now)
+        if notice is None or RequesterNotice.objects.filter(dedupe_key=notice.dedupe_key).exists():
+            return
+    except DatabaseError:
+        raise  # the transaction is broken: the change fails with it, as it would on its own next query
+    except Exception:
+        logger.exception("notifications: could not tell the requester of event %s", instance.pk)
+        return
+    try:
         # A savepoint: a notice that fails is logged and dropped without failing the change it tells of.
         with transaction.atomic(using=using):
-            notice = notice_for(instance, now=now)
-            if notice is None:
-                return
             notify_requester(
                 ticket=instance.ticket,
                 event=notice.event,

@@ -53,6 +53,10 @@ ANSWERS_HELP = (
 )
 
 
+# What the thread's endpoints read of the ticket: who may see and write, and whose reading marks.
+THREAD_TICKET_COLUMNS = ("id", "reference", "platform_id", "requester_id", "assignee_id", "status")
+
+
 class MessageCursorPagination(TicketCursorPagination):
     """A thread oldest first, by id: written under the ticket's lock, its ids follow its order."""
 
@@ -229,7 +233,7 @@ class TicketMessagesApi(ApiWriteView):
     )
     def get(self, request: Request, reference: str) -> Response:
         """Internal notes are listed for staff callers only; reading to the end marks the thread read."""
-        ticket = ticket_for_caller(request, reference)
+        ticket = ticket_for_caller(request, reference, only=THREAD_TICKET_COLUMNS)
         paginator = MessageCursorPagination()
         messages = thread_messages(ticket=ticket, staff=sees_notes(request, ticket))
         page = paginator.paginate_queryset(messages, request, view=self) or []
@@ -265,7 +269,7 @@ class TicketMessagesApi(ApiWriteView):
         ],
     )
     def post(self, request: Request, reference: str) -> Response:
-        ticket = ticket_for_caller(request, reference)
+        ticket = ticket_for_caller(request, reference, only=THREAD_TICKET_COLUMNS)
         multipart = isinstance(request.data, MultiValueDict)
         if not multipart and isinstance(request.data, dict) and "attachments" in request.data:
             raise ValidationError(
