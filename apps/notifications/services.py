@@ -137,21 +137,25 @@ def notify_requester(
     now: datetime,
     urgent: bool = False,
     deadline_at: datetime | None = None,
+    key_checked: bool = False,
 ) -> Notified | None:
     """Tell the ticket's requester of `event` on the portal and on the channels they chose.
 
     Nothing for a ticket with no requester or one filed by staff. The same `dedupe_key` again writes
     nothing more, on any channel. Texts wait for the service's opening at night unless `urgent` (or
     `deadline_at` passes first) and are spread out to the policy's hourly limit, never dropped.
+    `key_checked`: the caller has just seen that no notice has this key (it is not looked up again).
     """
     request = NoticeRequest(
         ticket=ticket, event=event, context=context, dedupe_key=dedupe_key, urgent=urgent,
         deadline_at=deadline_at,
     )
-    return notify_requesters([request], now=now)[0]
+    return notify_requesters([request], now=now, keys_checked=key_checked)[0]
 
 
-def notify_requesters(requests: Sequence[NoticeRequest], *, now: datetime) -> list[Notified | None]:
+def notify_requesters(
+    requests: Sequence[NoticeRequest], *, now: datetime, keys_checked: bool = False
+) -> list[Notified | None]:
     """Tell many requesters at once, as `notify_requester` tells one, in a fixed number of queries.
 
     For jobs that change many tickets in one go (auto-assignment): the portal entries and the
@@ -162,7 +166,7 @@ def notify_requesters(requests: Sequence[NoticeRequest], *, now: datetime) -> li
         raise RuntimeError("notify_requester must run inside the transaction that causes the notice.")
     asked = [request for request in requests if request.ticket.requester_id]
     results: dict[str, Notified] = {}
-    if asked:
+    if asked and not keys_checked:
         # Keys first: a notice already written (a retried job, a second unread message) costs one query.
         existing = RequesterNotice.objects.filter(dedupe_key__in=[request.dedupe_key for request in asked])
         results = {notice.dedupe_key: Notified(notice=notice, created=False) for notice in existing}
@@ -242,7 +246,8 @@ def _notify_fresh(
         email = templates.get((request.event, language, NoticeChannel.EMAIL))
         if email is not None and requester.email and preference.email:
             drafts.append((notice.dedupe_key, _email_draft(notice, email, values, language)))
-    rows = outbound_enqueue_many([draft for _key, draft in drafts])
+    # The outbox keys derive from the notices' keys, written just now: new by construction.
+    rows = outbound_enqueue_many([draft for _key, draft in drafts], keys_new=True)
     for (key, _draft), row in zip(drafts, rows, strict=True):
         results[key].messages.append(row)
     return results

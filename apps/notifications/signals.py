@@ -54,6 +54,7 @@ def _on_event_saved(
                 urgent=notice.urgent,
                 deadline_at=notice.deadline_at,
                 now=now,
+                key_checked=True,
             )
     except Exception:
         logger.exception("notifications: could not tell the requester of event %s", instance.pk)

@@ -128,12 +128,14 @@ def _fields(draft: Draft, now: datetime) -> dict[str, Any]:
     }
 
 
-def outbound_enqueue_many(drafts: Sequence[Draft]) -> list[OutboundMessage]:
+def outbound_enqueue_many(drafts: Sequence[Draft], *, keys_new: bool = False) -> list[OutboundMessage]:
     """Write several messages in the caller's transaction, in two queries; deliver them after commit.
 
     Returns one row per draft, in order: the new row, or the one its `dedupe_key` already names
     (which queues nothing more). A key written by a concurrent transaction in between is found by
-    the one-at-a-time path, as `get_or_create` would.
+    the one-at-a-time path, as `get_or_create` would. `keys_new` is for a caller whose keys derive
+    from a row it has just written under its own unique key (a notice): one INSERT, no look-up
+    and no savepoint; a key that exists after all raises IntegrityError to that caller.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("outbound_enqueue must run inside the transaction that causes the message.")
@@ -141,18 +143,21 @@ def outbound_enqueue_many(drafts: Sequence[Draft]) -> list[OutboundMessage]:
         _draft_check(draft)
     now = clock.now()
     keys = [draft.dedupe_key for draft in drafts]
-    found = {row.dedupe_key: row for row in OutboundMessage.objects.filter(dedupe_key__in=keys)}
+    found: dict[str, OutboundMessage] = {}
+    if not keys_new:
+        found = {row.dedupe_key: row for row in OutboundMessage.objects.filter(dedupe_key__in=keys)}
     fresh: dict[str, Draft] = {}
     for draft in drafts:
         if draft.dedupe_key not in found:
             fresh.setdefault(draft.dedupe_key, draft)
+    rows = [OutboundMessage(dedupe_key=key, **_fields(draft, now)) for key, draft in fresh.items()]
     created: list[OutboundMessage] = []
-    if fresh:
+    if rows and keys_new:
+        created = OutboundMessage.objects.bulk_create(rows)
+    elif rows:
         try:
             with transaction.atomic():
-                created = OutboundMessage.objects.bulk_create(
-                    [OutboundMessage(dedupe_key=key, **_fields(draft, now)) for key, draft in fresh.items()]
-                )
+                created = OutboundMessage.objects.bulk_create(rows)
         except IntegrityError:
             created = []
             for draft in fresh.values():
@@ -162,7 +167,7 @@ def outbound_enqueue_many(drafts: Sequence[Draft]) -> list[OutboundMessage]:
                 found[row.dedupe_key] = row
                 if made:
                     created.append(row)
-        found.update({row.dedupe_key: row for row in created})
+    found.update({row.dedupe_key: row for row in created})
     by_eta: dict[datetime | None, list[int]] = defaultdict(list)
     for row in created:
         send_after = fresh[row.dedupe_key].send_after
