@@ -26,9 +26,13 @@ def integration_agent_username(integration: Integration) -> str:
 
 
 def integration_agent_get_or_create(*, integration: Integration) -> User:
-    """The integration's service user, created on first use; its name follows the integration's."""
+    """The integration's service user, created on first use; its name follows the integration's.
+
+    Authentication reads it along with the key (apps.integrations.services), so most requests ask
+    nothing more here.
+    """
     username = integration_agent_username(integration)
-    user = User.objects.filter(username=username).first()
+    user = integration.known_service_user() or User.objects.filter(username=username).first()
     if user is None:
         try:
             with transaction.atomic():

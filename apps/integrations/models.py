@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.integrations import keys
 
 if TYPE_CHECKING:
+    from apps.accounts.models import User
     from apps.policy.models import Platform
 
 
@@ -49,6 +50,13 @@ class Integration(models.Model):
         then ask nothing."""
         self._platforms_by_code = {platform.code: platform for platform in platforms}
         self._platform_ids = frozenset(platform.pk for platform in self._platforms_by_code.values())
+
+    def service_user_known(self, user: "User") -> None:
+        """Keep the service user read along with this instance (apps.api.services asks for it)."""
+        self._service_user = user
+
+    def known_service_user(self) -> "User | None":
+        return getattr(self, "_service_user", None)
 
     def known_platform(self, code: str) -> "Platform | None":
         """One of its platforms by code, if they were read along with this instance."""

@@ -4,10 +4,11 @@ import json
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import JSONField, Q
+from django.db.models import JSONField, Model, Q
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
@@ -111,15 +112,18 @@ def api_key_authenticate(*, plain: str) -> ApiKey:
     return key
 
 
-# Authentication runs at every API request: the key, its integration's name and state, and the
-# integration's platforms (whole rows: most writes name one) in one statement, where the ORM
-# asked three times and spent more compiling than PostgreSQL answering.
+# Authentication runs at every API request: the key, its integration's name and state, the
+# integration's platforms (whole rows: most writes name one) and the service user its writes act as
+# (apps.api.services, username "api-<integration id>") in one statement, where the ORM asked four
+# times and spent more compiling than PostgreSQL answering.
 KEY_LOOKUP_SQL = """
 SELECT k.*, i.name AS integration_name, i.active AS integration_active,
        COALESCE((SELECT json_agg(p ORDER BY p.id)
                  FROM policy_platform p
                  JOIN integrations_integration_platforms ip ON ip.platform_id = p.id
-                 WHERE ip.integration_id = k.integration_id), '[]') AS platform_rows
+                 WHERE ip.integration_id = k.integration_id), '[]') AS platform_rows,
+       (SELECT row_to_json(u) FROM accounts_user u
+        WHERE u.username = 'api-' || k.integration_id) AS service_user_row
 FROM integrations_apikey k
 JOIN integrations_integration i ON i.id = k.integration_id
 WHERE k.prefix = %s
@@ -138,23 +142,28 @@ def _key_with_platforms(prefix: str) -> ApiKey | None:
     key.integration = Integration.from_db(key._state.db, ["id", "name", "active"], values)
     rows = extra["platform_rows"]
     rows = json.loads(rows) if isinstance(rows, str) else rows
-    key.integration.platforms_known(_platforms_from_json(rows, using=key._state.db))
+    key.integration.platforms_known(
+        [_model_from_json(Platform, row, using=key._state.db) for row in rows]
+    )
+    user_row = extra["service_user_row"]
+    if user_row is not None:
+        user_row = json.loads(user_row) if isinstance(user_row, str) else user_row
+        key.integration.service_user_known(_model_from_json(User, user_row, using=key._state.db))
     return key
 
 
-def _platforms_from_json(rows: list[dict[str, object]], *, using: str | None) -> list[Platform]:
-    """Platform instances from `json_agg` rows (column name to JSON value)."""
-    fields = Platform._meta.concrete_fields
-    names = [field.attname for field in fields]
-    return [
-        Platform.from_db(
-            using,
-            names,
-            [row[field.attname] if isinstance(field, JSONField) else field.to_python(row[field.attname])
-             for field in fields],
-        )
-        for row in rows
-    ]
+M = TypeVar("M", bound=Model)
+
+
+def _model_from_json(model: type[M], row: dict[str, object], *, using: str | None) -> M:
+    """A model instance from a `json_agg` / `row_to_json` row (column name to JSON value)."""
+    fields = model._meta.concrete_fields
+    return model.from_db(
+        using,
+        [field.attname for field in fields],
+        [row[field.attname] if isinstance(field, JSONField) else field.to_python(row[field.attname])
+         for field in fields],
+    )
 
 
 def _key_touch(key: ApiKey, *, now: datetime, rehash: str | None) -> None:

@@ -36,7 +36,9 @@ def _on_event_saved(
     try:
         # Reads only, outside any savepoint: most events are told already (a second unread message).
         notice = notice_for(instance, now=now)
-        if notice is None or RequesterNotice.objects.filter(dedupe_key=notice.dedupe_key).exists():
+        if notice is None or notice.told:
+            return
+        if notice.told is None and RequesterNotice.objects.filter(dedupe_key=notice.dedupe_key).exists():
             return
     except DatabaseError:
         raise  # the transaction is broken: the change fails with it, as it would on its own next query

@@ -498,3 +498,20 @@ def test_a_message_older_than_the_page_is_reached_by_the_previous_link(api, assi
     second = api.get(first["next"]).json()
     back = api.get(second["previous"]).json()
     assert [row["id"] for row in back["results"]] == [row["id"] for row in first["results"]]
+
+
+def test_a_message_while_the_last_one_is_unread_costs_a_fixed_handful_of_statements(
+    api, received, frozen, django_capture_on_commit_callbacks
+):
+    """The key with its platforms and service user, the ticket, its lock, the message, its event,
+    the first unread message with whether the requester was told of it, and the webhook check."""
+    api.post(messages_url(received), {"body": "Please send the agreement."}, format="json")
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        posted = api.post(messages_url(received), {"body": "PDF or Word will do."}, format="json")
+    assert posted.status_code == 201
+    transaction_control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT")
+    statements = [
+        query["sql"] for query in queries.captured_queries if not query["sql"].startswith(transaction_control)
+    ]
+    assert len(statements) <= 7, statements
+    assert Message.objects.filter(ticket=received).count() == 2
