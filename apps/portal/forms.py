@@ -88,9 +88,12 @@ class LetterForm(forms.Form):
 class EvidenceForm(forms.Form):
     file = forms.FileField(
         label=_("File (PDF, or a Word document for pictures)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,application/pdf,"
-                                               "application/vnd.openxmlformats-officedocument."
-                                               "wordprocessingml.document"}),
+        widget=forms.ClearableFileInput(attrs={
+            "accept": ".pdf,.docx,application/pdf,"
+                      "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            # The browser names its own button in its own language; portal.js puts this one instead.
+            "data-choose-label": _("Choose a file"),
+        }),
     )
     tier = LocalizedChoiceField(
         label=_("What kind of evidence is it?"),

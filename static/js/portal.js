@@ -55,7 +55,31 @@
     });
   }
 
+  /* The browser's own file button speaks the browser's language, not the page's ("Choose File" on a
+     Chinese page): an input that names its button (data-choose-label) gets that button instead, and
+     the chosen file's name beside it. Without this script the browser's own button stays. */
+  function setupFileButtons() {
+    document.querySelectorAll("input[type=file][data-choose-label]").forEach(function (input) {
+      var button = document.createElement("label");
+      button.className = "file-button";
+      button.htmlFor = input.id;
+      button.textContent = input.getAttribute("data-choose-label");
+      var chosen = document.createElement("span");
+      chosen.className = "file-chosen";
+      chosen.setAttribute("aria-live", "polite");
+      input.insertAdjacentElement("beforebegin", button);
+      input.insertAdjacentElement("afterend", chosen);
+      input.classList.add("file-input-enhanced");
+      input.addEventListener("change", function () {
+        chosen.textContent = Array.prototype.map.call(input.files || [], function (file) {
+          return file.name;
+        }).join(", ");
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setupFileButtons();
     setupCoach();
     tickCountdowns();
     setInterval(tickCountdowns, 1000);
