@@ -1,6 +1,7 @@
 """The thread of a ticket: messages between requester and agent, and the agents' internal notes."""
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -82,8 +83,20 @@ class Message(models.Model):
         return f"{self.get_kind_display()} {self.pk}"
 
     @property
-    def is_note(self) -> bool:
-        return self.kind == MessageKind.NOTE
+    def author_name(self) -> str:
+        """How a thread names its author: a platform by its integration's name, a person by theirs."""
+        if self.author_label.startswith("api:"):
+            return self.author_label.removeprefix("api:")
+        if self.author is not None:
+            return str(self.author)
+        return self.author_label
+
+    @property
+    def read_at(self) -> datetime | None:
+        """When the other side read it: staff a requester's message, the requester the rest; a note never."""
+        if self.kind == MessageKind.NOTE:
+            return None
+        return self.staff_read_at if self.author_role == AuthorRole.REQUESTER else self.requester_read_at
 
 
 def attachment_path(instance: object, filename: str) -> str:

@@ -77,12 +77,11 @@ def _message_entry(message: Message) -> ThreadEntry:
         kind="note" if message.kind == MessageKind.NOTE else "message",
         at=message.created_at,
         role=role,
-        author=_person_name(message.author, message.author_label) if role != AuthorRole.REQUESTER
-        else (_person_name(message.author, "") or gettext("requester")),
+        author=message.author_name or gettext("Chehui"),
         text=message.body,
         message=message,
         attachments=list(message.attachments.all()),
-        read_at=message.staff_read_at if role == AuthorRole.REQUESTER else message.requester_read_at,
+        read_at=message.read_at,
     )
 
 
@@ -183,15 +182,6 @@ def unread_by_staff() -> Exists:
         Message.objects.filter(
             ticket=OuterRef("pk"), author_role=AuthorRole.REQUESTER, staff_read_at__isnull=True
         )
-    )
-
-
-def unread_for_requester_count(*, ticket: WithdrawalTicket) -> int:
-    """How many messages from customer service the requester has not read."""
-    return (
-        Message.objects.filter(ticket=ticket, kind=MessageKind.MESSAGE, requester_read_at__isnull=True)
-        .exclude(author_role=AuthorRole.REQUESTER)
-        .count()
     )
 
 

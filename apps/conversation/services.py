@@ -31,6 +31,7 @@ from apps.casework.services.notifications import NotificationRow, notifications_
 from apps.conversation.models import MESSAGE_MAX_LENGTH, Attachment, AuthorRole, Message, MessageKind
 from apps.conversation.rules import reply_adds_something, reply_mentions_file
 from apps.core import clock
+from apps.core.errors import ApplicationError
 from apps.evidence.models import EvidenceFile
 from apps.evidence.services import (
     ReceivedUpload,
@@ -100,14 +101,11 @@ def _check_uploads(uploads: Sequence[Upload], stack: ExitStack) -> list[_Checked
         target = stack.enter_context(tempfile.NamedTemporaryFile(prefix="message-", suffix=".upload"))  # noqa: SIM115
         try:
             received = upload_receive_checked(upload.file, target)
-        except Exception as error:
-            message = getattr(error, "message", None)
-            if message is None:
-                raise
+        except ApplicationError as error:
             raise refuse(
                 gettext("“%(name)s”: %(reason)s")
-                % {"name": original_name_clean(upload.name), "reason": message},
-                getattr(error, "extra", {}).get("code", "invalid"),
+                % {"name": original_name_clean(upload.name), "reason": error.message},
+                error.extra.get("code", "invalid"),
                 field="attachments",
             ) from error
         if received.sha256 in seen:

@@ -8,7 +8,7 @@ import pytest
 from apps.casework.models import Notification, NotificationKind
 from apps.casework.services import ticket_claim, ticket_evidence_request
 from apps.conversation.models import Attachment, AuthorRole, Message, MessageKind
-from apps.conversation.selectors import thread_for, unread_by_staff, unread_for_requester_count
+from apps.conversation.selectors import thread_for, unread_by_staff, unread_for_requester
 from apps.conversation.services import (
     Upload,
     attachment_file_as_evidence,
@@ -32,6 +32,10 @@ def held(agent, requester, now):
     now(shanghai("2026-11-24 10:00"))
     ticket = received_ticket(requester=requester)
     return ticket_claim(ticket_id=ticket.pk, agent=agent)
+
+
+def unread_to_requester(ticket) -> int:
+    return WithdrawalTicket.objects.annotate(unread=unread_for_requester()).get(pk=ticket.pk).unread
 
 
 def docx(name: str = "agreement.docx") -> Upload:
@@ -212,12 +216,12 @@ def test_each_side_reads_the_others_messages(held, agent, requester):
     note_post(ticket_id=held.pk, author=agent, body="internal")
     unread = WithdrawalTicket.objects.annotate(unread=unread_by_staff()).get(pk=held.pk)
     assert unread.unread is True
-    assert unread_for_requester_count(ticket=held) == 1
+    assert unread_to_requester(held) == 1
     assert thread_mark_read(ticket=held, by_requester=True) == 1
     assert thread_mark_read(ticket=held, by_requester=False) == 1
     assert thread_mark_read(ticket=held, by_requester=False) == 0
     assert WithdrawalTicket.objects.annotate(unread=unread_by_staff()).get(pk=held.pk).unread is False
-    assert unread_for_requester_count(ticket=held) == 0
+    assert unread_to_requester(held) == 0
 
 
 # ---------------------------------------------------------------------------- the timeline
@@ -301,3 +305,18 @@ def test_a_message_posted_while_the_page_was_read_stays_unread(held, agent, requ
     later.refresh_from_db()
     assert later.staff_read_at is None
     assert WithdrawalTicket.objects.annotate(unread=unread_by_staff()).get(pk=held.pk).unread is True
+
+
+def test_a_platforms_message_is_signed_with_its_integrations_name_everywhere(held):
+    from apps.api.services import integration_agent_get_or_create
+    from apps.integrations.models import Integration
+
+    crm = Integration.objects.create(name="WeChat CRM", contact_email="dev@crm.example")
+    service_user = integration_agent_get_or_create(integration=crm)
+    message_post(
+        ticket_id=held.pk, author=service_user, role=AuthorRole.INTEGRATION, body="Refund issued.",
+        author_label=crm.actor_label,
+    )
+    for staff in (True, False):
+        entry = next(e for e in thread_for(ticket=held, staff=staff) if e.message is not None)
+        assert entry.author == "WeChat CRM"

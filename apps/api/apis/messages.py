@@ -119,15 +119,6 @@ MESSAGE_EXAMPLE = {
 }
 
 
-def _author_name(message: Message) -> str:
-    """How the thread names its author: the integration for a key, else the person's shown name."""
-    if message.author_role == AuthorRole.INTEGRATION and message.author_label.startswith("api:"):
-        return message.author_label.removeprefix("api:")
-    if message.author is not None:
-        return str(message.author)
-    return message.author_label or str(AuthorRole(message.author_role).label)
-
-
 def attachment_data(attachment: Attachment) -> dict[str, Any]:
     return {
         "id": attachment.pk,
@@ -141,21 +132,15 @@ def attachment_data(attachment: Attachment) -> dict[str, Any]:
 
 def message_data(message: Message) -> dict[str, Any]:
     """A message as MessageSerializer describes it; its author and files loaded along with it."""
-    if message.kind == MessageKind.NOTE:
-        read_at = None
-    elif message.author_role == AuthorRole.REQUESTER:
-        read_at = message.staff_read_at
-    else:
-        read_at = message.requester_read_at
     return {
         "id": message.pk,
         "kind": message.kind,
-        "author": {"role": message.author_role, "name": _author_name(message)},
+        "author": {"role": message.author_role, "name": message.author_name},
         "body": message.body,
         "created_at": message.created_at,
         "answers_request": message.answers_request,
         "attachments": [attachment_data(attachment) for attachment in message.attachments.all()],
-        "read_at": read_at,
+        "read_at": message.read_at,
     }
 
 

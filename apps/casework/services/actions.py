@@ -24,6 +24,7 @@ from apps.casework.services.common import (
 from apps.casework.services.notifications import NotificationRow, notifications_create_bulk
 from apps.complaints.models import ComplaintStatus
 from apps.core import clock
+from apps.core.errors import ApplicationError
 from apps.evidence.models import EvidenceFile
 from apps.policy.models import AlternativeRoute, DocumentRequirement, Withdrawability
 from apps.sla.services import clock_recompute
@@ -150,7 +151,7 @@ def ticket_evidence_request(
     return ticket
 
 
-def nothing_added_refusal() -> Exception:
+def nothing_added_refusal() -> ApplicationError:
     return refuse(
         gettext(
             "Nothing has been added since customer service asked: attach the documents they asked "
