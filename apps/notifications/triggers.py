@@ -10,15 +10,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import CharField, Exists, OuterRef, Value
-from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 
 from apps.complaints.models import ComplaintStatus
-from apps.conversation.models import AuthorRole, Message, MessageKind
 from apps.notifications.catalog import NoticeEvent
-from apps.notifications.models import RequesterNotice
 from apps.notifications.rendering import Bilingual, ContextValue, MomentPhrase
+from apps.notifications.selectors import first_unread_for_requester
 from apps.notifications.services import NoticeRequest, notify_requesters, portal_base_url
 from apps.policy.models import AlternativeRoute, PolicySettings
 from apps.tickets.models import TicketEvent, TicketStatus, WithdrawalTicket
@@ -138,11 +135,6 @@ def _evidence_requested(event: TicketEvent, ticket: WithdrawalTicket) -> Notice:
     )
 
 
-def _key_of(prefix: str, message_id: OuterRef) -> Concat:
-    """In SQL: the notice key a message would name, `prefix` followed by its id."""
-    return Concat(Value(prefix), Cast(message_id, CharField()), output_field=CharField())
-
-
 def _agent_message(event: TicketEvent, ticket: WithdrawalTicket) -> Notice:
     """Customer service wrote: told once per run of messages the requester has not read yet.
 
@@ -150,14 +142,7 @@ def _agent_message(event: TicketEvent, ticket: WithdrawalTicket) -> Notice:
     reads the first tells nothing more (no text per message); once they read, the next one tells.
     """
     prefix = f"agent_message:{ticket.pk}:"
-    first = (
-        Message.objects.filter(ticket=ticket, kind=MessageKind.MESSAGE, requester_read_at__isnull=True)
-        .exclude(author_role=AuthorRole.REQUESTER)
-        .annotate(told=Exists(RequesterNotice.objects.filter(dedupe_key=_key_of(prefix, OuterRef("id")))))
-        .order_by("id")
-        .values_list("id", "body", "told")
-        .first()
-    )
+    first = first_unread_for_requester(ticket_id=ticket.pk, key_prefix=prefix)
     if first is None:
         return Notice(NoticeEvent.AGENT_MESSAGE, f"{prefix}event-{event.pk}", {"sender": CUSTOMER_SERVICE})
     message_id, body, told = first
