@@ -27,3 +27,28 @@ class DashboardSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.computed_at:%Y-%m-%d %H:%M:%S} UTC"
+
+
+class DashboardExport(models.Model):
+    """One download of dashboard figures or tickets: who, when, what and the filter. Append-only.
+
+    Exports carry data out of the product, so each is recorded; the ticket event log cannot hold
+    them (each of its rows belongs to one ticket) and no other access record exists.
+    """
+
+    TICKETS = "tickets"  # `what` of the ticket-level export; otherwise a chart's key
+
+    exported_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("who")
+    )
+    exported_at = models.DateTimeField(_("when"), db_index=True)
+    what = models.CharField(_("what"), max_length=40, help_text=_("A chart's key, or “tickets”."))
+    filters = models.JSONField(_("filter"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["-exported_at", "-id"]
+        verbose_name = _("dashboard export")
+        verbose_name_plural = _("dashboard exports")
+
+    def __str__(self) -> str:
+        return f"{self.what} {self.exported_at:%Y-%m-%d %H:%M:%S} UTC"

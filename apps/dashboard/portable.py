@@ -8,7 +8,7 @@ functions give rows of exactly the same shape and values with the ORM and a litt
   CASE WHEN), rolled up in Python into the three groupings of the SQL;
 - `urgent_rows`: one ordered, limited ORM query per list, like each part of the SQL's UNION ALL;
 - `history_rows`: one read of the clock columns of the tickets with a deadline or a decision in the
-  window (a bounded read: the last HISTORY_DAYS days), measured and grouped in Python; the local
+  window (a bounded read: the period's days), measured and grouped in Python; the local
   day comes from zoneinfo, as PostgreSQL's AT TIME ZONE gives it.
 
 They run on PostgreSQL too (the tests compare both paths there), but production keeps the SQL:
@@ -23,11 +23,11 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import BooleanField, Case, Count, F, IntegerField, Q, Value, When
 
+from apps.dashboard.filters import DashboardFilter, received_q, ticket_q
 from apps.dashboard.selectors import (
     DECIDED_STATUSES,
     DECISION,
     FIRST_CONTACT,
-    HISTORY_DAYS,
     OUTCOME,
     SOON,
     URGENT_LIST_LIMIT,
@@ -35,6 +35,9 @@ from apps.dashboard.selectors import (
 )
 from apps.sla.transitions import CONTACT_OWED, DECISION_OWED
 from apps.tickets.models import QUEUE_STATUSES, TicketStatus, WithdrawalTicket
+
+NO_FILTER = DashboardFilter()
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # The same conditions as the SQL's _CONTACT_BREACHED, _DECISION_BREACHED, _CONTACT_SOON, _DECISION_SOON.
 CONTACT_BREACHED = Q(first_contact_breached_at__isnull=False, first_contact_at__isnull=True)
@@ -86,13 +89,15 @@ def _flag(condition: Q) -> Case:
     return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-def open_rows(*, now: datetime, age_edges: list[int]) -> list[list[Any]]:
+def open_rows(
+    *, now: datetime, age_edges: list[int], chosen: DashboardFilter = NO_FILTER, tz: ZoneInfo = SHANGHAI
+) -> list[list[Any]]:
     """Open tickets counted by (platform, stage), by assignee and by age bucket; one grouped query.
 
     Rows: [dimension, platform id, stage id, assignee id, age bucket, open, breached, due soon].
     """
     groups = (
-        WithdrawalTicket.objects.filter(status__in=QUEUE_STATUSES)
+        WithdrawalTicket.objects.filter(received_q(chosen, tz), status__in=QUEUE_STATUSES)
         .annotate(
             age_bucket=_age_bucket(now=now, age_edges=age_edges),
             is_breached=_flag(CONTACT_BREACHED | DECISION_BREACHED),
@@ -137,8 +142,15 @@ def _urgent_part(*, deadline: str, condition: Q, due: str, breached: bool, limit
     ]
 
 
-def urgent_rows(*, now: datetime, limit: int = URGENT_LIST_LIMIT) -> list[list[Any]]:
+def urgent_rows(
+    *,
+    now: datetime,
+    limit: int = URGENT_LIST_LIMIT,
+    chosen: DashboardFilter = NO_FILTER,
+    tz: ZoneInfo = SHANGHAI,
+) -> list[list[Any]]:
     """Open tickets' owed deadlines, breached or due within the hour, `limit` of each kind; four queries."""
+    within = received_q(chosen, tz)
     parts = (
         (FIRST_CONTACT, CONTACT_BREACHED, "first_contact_due_at", True),
         (DECISION, DECISION_BREACHED, "decision_due_at", True),
@@ -149,7 +161,7 @@ def urgent_rows(*, now: datetime, limit: int = URGENT_LIST_LIMIT) -> list[list[A
         row
         for deadline, condition, due, breached in parts
         for row in _urgent_part(
-            deadline=deadline, condition=condition, due=due, breached=breached, limit=limit
+            deadline=deadline, condition=condition & within, due=due, breached=breached, limit=limit
         )
     ]
 
@@ -173,15 +185,17 @@ def _measured(ticket: tuple[Any, ...], *, now: datetime) -> list[tuple[str, date
     return measured
 
 
-def history_rows(*, now: datetime, tz: ZoneInfo, days: int = HISTORY_DAYS) -> list[list[Any]]:
+def history_rows(
+    *, now: datetime, tz: ZoneInfo, period: list[date] | None = None, chosen: DashboardFilter = NO_FILTER
+) -> list[list[Any]]:
     """The history aggregate as plain rows (measure, dimension, key, counted, good); one bounded read."""
-    _days, start, end = history_window(now=now, tz=tz, days=days)
+    _days, start, end = history_window(now=now, tz=tz, period=period)
     in_window = Q()
     for column in ("first_contact_due_at", "decision_due_at", "decided_at"):
         in_window |= Q(**{f"{column}__gte": start, f"{column}__lt": end})
     tickets = (
         WithdrawalTicket.objects.exclude(status__in=(TicketStatus.DRAFT, TicketStatus.CANCELLED))
-        .filter(in_window)
+        .filter(in_window, ticket_q(chosen))
         .values_list(
             "first_contact_due_at",
             "first_contact_at",

@@ -1,9 +1,11 @@
-"""Writes of the dashboard: the materialised snapshot of its figures."""
+"""Writes of the dashboard: the materialised snapshot of its figures, and the record of each export."""
 
 import time
 from datetime import datetime
 
-from apps.dashboard.models import DashboardSnapshot
+from apps.accounts.models import User
+from apps.dashboard.filters import DashboardFilter
+from apps.dashboard.models import DashboardExport, DashboardSnapshot
 from apps.dashboard.selectors import dashboard_rows
 
 
@@ -26,3 +28,12 @@ def dashboard_snapshot_refresh(*, now: datetime) -> DashboardSnapshot:
         )
         snapshot.refresh_from_db()
     return snapshot
+
+
+def dashboard_export_record(
+    *, user: User, what: str, chosen: DashboardFilter, now: datetime
+) -> DashboardExport:
+    """Record that `user` exported `what` (a chart's key or DashboardExport.TICKETS) under a filter."""
+    return DashboardExport.objects.create(
+        exported_by=user, exported_at=now, what=what, filters=chosen.params()
+    )

@@ -7,5 +7,6 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tickets.csv", views.tickets_export, name="tickets_export"),
     path("<code:chart>.csv", views.export, name="export"),
 ]

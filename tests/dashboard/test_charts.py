@@ -128,3 +128,68 @@ def test_a_chart_without_data_says_so():
 
 def test_the_axis_maximum_is_round():
     assert [charts.nice_max(value) for value in (0, 1, 3, 7, 12, 180, 2400)] == [1, 1, 5, 10, 20, 200, 2500]
+
+
+# ------------------------------------------------------------------------------------ labels never cut
+
+
+def _inside(root: ET.Element) -> None:
+    """Every label starts and ends inside the picture (by the same width estimate the module draws by)."""
+    width = float(root.get("viewBox").split()[2])
+    for element in root.iter(f"{SVG}text"):
+        if element.get("transform"):
+            continue  # turned labels: checked in the browser (tests/browser/test_dashboard_labels.py)
+        lines = [span.text or "" for span in element.iter(f"{SVG}tspan")] or [element.text or ""]
+        x = float(element.get("x"))
+        for line in lines:
+            drawn = charts.text_width(line, float(element.get("font-size")))
+            start = {"start": x, "middle": x - drawn / 2, "end": x - drawn}[element.get("text-anchor")]
+            assert start >= -0.5 and start + drawn <= width + 0.5, line
+
+
+LONG = "Account-violation report (both parties agree, the respondent's consent recorded)"
+LONG_ZH = "账号违规举报（需双方同意并记录被投诉方的书面确认）"
+
+
+@pytest.mark.parametrize("width", [charts.WIDTH, charts.NARROW], ids=["laptop", "phone"])
+@pytest.mark.parametrize("kind", [Kind.HBARS, Kind.LOAD, Kind.BARS, Kind.STACKED, Kind.LINE])
+def test_a_long_name_is_wrapped_whole_never_cut_short(kind, width):
+    chart = _chart(kind, categories=("微信", LONG, LONG_ZH, "Taobao"))
+    root = parse_svg(charts.svg(chart, width=width))
+
+    written = " ".join(" ".join(element.itertext()) for element in root.iter(f"{SVG}text"))
+    assert "…" not in written
+    assert all(word in written for word in LONG.split())
+    assert all(char in written.replace(" ", "") for char in LONG_ZH)
+    _inside(root)
+
+
+def test_wrap_breaks_between_words_and_between_chinese_characters():
+    assert charts.wrap("Official customer service", 100) == ["Official", "customer", "service"]
+    assert charts.wrap("官方客服渠道撤回", 50) == ["官方客服", "渠道撤回"]
+    assert charts.wrap("Supercalifragilistic", 40) == ["Super", "calif", "ragil", "istic"]
+    assert charts.wrap("short", 200) == ["short"]
+
+
+def test_the_raw_table_has_snake_case_columns_and_plain_values():
+    chart = Chart(
+        key="rates",
+        kind=Kind.HBARS,
+        title="t",
+        description="d",
+        category_label="Platform",
+        categories=("微信", "Alipay"),
+        series=(Series("Met", (73.4, None), column="met_share"),),
+        unit="%",
+        references=(Reference("Industry baseline", 17.0, column="industry_baseline"),),
+        key_columns=("platform", "platform_name"),
+        keys=(("wechat", "微信"), ("alipay", "Alipay")),
+        extra_columns=(("met", (11, 0)), ("counted", (15, 0))),
+    )
+
+    assert charts.raw_table(chart) == [
+        ["platform", "platform_name", "met_share", "met", "counted", "industry_baseline"],
+        ["wechat", "微信", 0.734, 11, 15, 0.17],
+        ["alipay", "Alipay", None, 0, 0, 0.17],
+    ]
+    assert charts.table(chart)[1] == ["微信", "73.4 %", "17.0 %"]

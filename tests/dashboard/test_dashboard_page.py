@@ -88,18 +88,20 @@ def test_open_tickets_by_platform_and_stage_with_breaches_and_near_breaches(clie
     rows = _csv(client, supervisor, "open-by-platform")
 
     assert rows[0] == [
-        "Platform",
-        "Preliminary review",
-        "Evidence check",
-        "Final review",
-        "Handled",
-        "Open tickets",
-        "breached / due within the hour",
+        "platform",
+        "platform_name",
+        "preliminary_review",
+        "evidence_check",
+        "final_review",
+        "handled",
+        "open_tickets",
+        "past_deadline",
+        "due_within_hour",
     ]
     by_platform = _by_first(rows)
-    assert by_platform["WeChat"] == ["1", "1", "0", "0", "2", "1 / 1"]  # T1 due soon, T2 breached
-    assert by_platform["Alipay"] == ["1", "0", "1", "0", "2", "1 / 0"]  # T3 breached; T4 waits (paused)
-    assert by_platform["Douyin"] == ["0", "0", "0", "0", "0", "0 / 0"]
+    assert by_platform["wechat"] == ["WeChat", "1", "1", "0", "0", "2", "1", "1"]  # T1 due soon, T2 breached
+    assert by_platform["alipay"] == ["Alipay", "1", "0", "1", "0", "2", "1", "0"]  # T3 breached; T4 paused
+    assert by_platform["douyin"] == ["Douyin", "0", "0", "0", "0", "0", "0", "0"]
 
 
 def test_the_key_figures_and_the_lists_of_breaches_link_to_the_case_pages(client, supervisor, seeded):
@@ -115,7 +117,9 @@ def test_the_key_figures_and_the_lists_of_breaches_link_to_the_case_pages(client
     assert reverse("workspace:case", args=[t1]) in soon
     # T2's first contact is 360 min overdue and listed before T3's decision (60 min).
     assert breached.index(t2) < breached.index(t3)
-    assert "360 min" in breached and "30 min" in soon
+    # Durations read as hours and minutes; the exact minutes are on hover.
+    assert re.search(r'title="Due 2026-11-24 04:00 \(360 minutes\)">6 h', breached)
+    assert re.search(r'title="Due 2026-11-24 10:30 \(30 minutes\)">30 min<', soon)
     assert re.search(r"Open tickets</span><strong class=\"kpi-value\">4<", html)
     assert "71.4 %" in html  # first contact: 5 of 7
     assert "40.0 %" in html  # decision: 2 of 5
@@ -123,52 +127,62 @@ def test_the_key_figures_and_the_lists_of_breaches_link_to_the_case_pages(client
 
 
 def test_sla_compliance_by_day_platform_type_and_agent(client, supervisor, seeded):
-    by_day = _by_first(_csv(client, supervisor, "compliance-by-day"))
+    rows = _csv(client, supervisor, "compliance-by-day")
+    assert rows[0] == [
+        "day",
+        "first_contact_met_share",
+        "decision_met_share",
+        "first_contact_met",
+        "first_contact_counted",
+        "decision_met",
+        "decision_counted",
+    ]
+    by_day = _by_first(rows)
     assert len(by_day) == 14
-    assert next(iter(by_day)) == "11-11" and list(by_day)[-1] == "11-24"
-    assert by_day["11-23"] == [
-        "66.7 %",
-        "50.0 %",
-    ]  # contact: T3, T5 met, T6 missed; decision: T5 met, T6 missed
-    assert by_day["11-24"] == ["50.0 %", "0.0 %"]  # contact: T4 met, T2 missed; decision: T3 missed
-    assert by_day["11-20"] == ["–", "0.0 %"]  # T8 expired undecided
-    assert by_day["11-21"] == ["100.0 %", "100.0 %"]  # T7
-    assert by_day["11-12"] == ["–", "–"]
+    assert next(iter(by_day)) == "2026-11-11" and list(by_day)[-1] == "2026-11-24"
+    # contact: T3, T5 met, T6 missed; decision: T5 met, T6 missed
+    assert by_day["2026-11-23"] == ["0.6667", "0.5", "2", "3", "1", "2"]
+    assert by_day["2026-11-24"] == ["0.5", "0.0", "1", "2", "0", "1"]  # contact: T4 met, T2 missed; T3
+    assert by_day["2026-11-20"] == ["", "0.0", "0", "0", "0", "1"]  # T8 expired undecided
+    assert by_day["2026-11-21"] == ["1.0", "1.0", "1", "1", "1", "1"]  # T7
+    assert by_day["2026-11-12"] == ["", "", "0", "0", "0", "0"]
 
     by_platform = _by_first(_csv(client, supervisor, "compliance-by-platform"))
-    assert by_platform["WeChat"] == ["75.0 %", "66.7 %", "3/4 · 2/3"]
-    assert by_platform["Alipay"] == ["66.7 %", "0.0 %", "2/3 · 0/2"]
-    assert by_platform["Taobao"] == ["–", "–", "0/0 · 0/0"]
+    assert by_platform["wechat"] == ["WeChat", "0.75", "0.6667", "3", "4", "2", "3"]
+    assert by_platform["alipay"] == ["Alipay", "0.6667", "0.0", "2", "3", "0", "2"]
+    assert by_platform["taobao"] == ["Taobao", "", "", "0", "0", "0", "0"]
 
     by_type = _by_first(_csv(client, supervisor, "compliance-by-type"))
-    assert by_type["Infringement"] == ["66.7 %", "50.0 %", "2/3 · 1/2"]  # T2 T5 T8 · T5 T8
-    assert by_type["Account-violation report"] == ["75.0 %", "33.3 %", "3/4 · 1/3"]  # T3 T4 T6 T7 · T3 T6 T7
+    assert by_type["infringement"][1:3] == ["0.6667", "0.5"]  # T2 T5 T8 · T5 T8
+    assert by_type["account_violation"][1:3] == ["0.75", "0.3333"]  # T3 T4 T6 T7 · T3 T6 T7
 
     by_agent = _by_first(_csv(client, supervisor, "compliance-by-agent"))
     assert by_agent == {
-        "Agent A": ["100.0 %", "66.7 %", "3/3 · 2/3"],
-        "Agent B": ["66.7 %", "0.0 %", "2/3 · 0/2"],
-        "unassigned": ["0.0 %", "–", "0/1 · 0/0"],
+        "agent-a": ["Agent A", "1.0", "0.6667", "3", "3", "2", "3"],
+        "agent-b": ["Agent B", "0.6667", "0.0", "2", "3", "0", "2"],
+        "": ["unassigned", "0.0", "", "0", "1", "0", "0"],
     }
 
 
-def test_success_rate_by_type_against_the_articles_baseline_and_official_customer_service(
+def test_success_rate_by_type_against_the_industry_baseline_and_official_customer_service(
     client, supervisor, seeded
 ):
     rows = _csv(client, supervisor, "success-by-type")
 
     assert rows[0] == [
-        "Complaint type",
-        "Approved of decided",
-        "approved/decided",
-        "Article's baseline",
-        "Official customer service (article)",
+        "complaint_type",
+        "complaint_type_name",
+        "approved_share",
+        "approved",
+        "decided",
+        "industry_baseline",
+        "official_customer_service",
     ]
     by_type = _by_first(rows)
-    assert by_type["All types"] == ["33.3 %", "1/3", "17.0 %", "37.0 %"]
-    assert by_type["Infringement"] == ["100.0 %", "1/1", "17.0 %", "37.0 %"]
-    assert by_type["Account-violation report"] == ["0.0 %", "0/2", "17.0 %", "37.0 %"]
-    assert by_type["Fraud report"] == ["–", "0/0", "17.0 %", "37.0 %"]
+    assert by_type["all"] == ["All types", "0.3333", "1", "3", "0.17", "0.37"]
+    assert by_type["infringement"] == ["Infringement", "1.0", "1", "1", "0.17", "0.37"]
+    assert by_type["account_violation"] == ["Account-violation report", "0.0", "0", "2", "0.17", "0.37"]
+    assert by_type["fraud"][1:] == ["", "0", "0", "0.17", "0.37"]
 
 
 def test_the_baseline_comes_from_the_policy(client, supervisor, seeded, policy):
@@ -177,43 +191,36 @@ def test_the_baseline_comes_from_the_policy(client, supervisor, seeded, policy):
     policy.baseline_withdrawal_success_rate = Decimal("0.2500")
     policy.save()
 
-    assert _by_first(_csv(client, supervisor, "success-by-type"))["All types"][2] == "25.0 %"
+    assert _by_first(_csv(client, supervisor, "success-by-type"))["all"][4] == "0.25"
 
 
 def test_the_aging_histogram_follows_the_stage_boundaries(client, supervisor, seeded):
     rows = _csv(client, supervisor, "aging")
 
-    assert [row[0] for row in rows[1:]] == [
-        "0–1 h",
-        "1–2 h",
-        "2–3 h",
-        "3–4 h",
-        "4–5 h",
-        "5–6 h",
-        "6–12 h",
-        "12–18 h",
-        "18–24 h",
-        "24–36 h",
-        "36–48 h",
-        "48–60 h",
-        "60–72 h",
-        "72–96 h",
-        "96–120 h",
-        "120 h +",
+    assert rows[0] == ["hours_from", "hours_to", "open_tickets", "stage"]
+    assert [(row[0], row[1]) for row in rows[1:]] == [
+        *(
+            (str(start), str(end))
+            for start, end in [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6), (6, 12), (12, 18), (18, 24)]
+        ),
+        *((str(start), str(end)) for start, end in [(24, 36), (36, 48), (48, 60), (60, 72), (72, 96)]),
+        ("96", "120"),
+        ("120", ""),
     ]
-    counts = {row[0]: row[1] for row in rows[1:]}
-    assert counts["1–2 h"] == "1"  # T4
-    assert counts["2–3 h"] == "1"  # T1
-    assert counts["6–12 h"] == "1"  # T2
-    assert counts["24–36 h"] == "1"  # T3
+    counts = {row[0]: row[2] for row in rows[1:]}
+    assert counts["1"] == "1"  # T4, 1–2 h
+    assert counts["2"] == "1"  # T1, 2–3 h
+    assert counts["6"] == "1"  # T2, 6–12 h
+    assert counts["24"] == "1"  # T3, 24–36 h
     assert sum(int(count) for count in counts.values()) == 4
+    assert rows[1][3] == "preliminary_review" and rows[-1][3] == "handled"
 
 
 def test_agent_load_against_each_agents_limit(client, supervisor, seeded):
     rows = _csv(client, supervisor, "agent-load")
 
-    assert rows[0] == ["Agent", "Most open tickets at once", "Open tickets held"]
-    assert _by_first(rows) == {"Agent A": ["2", "2"], "Agent B": ["5", "1"]}
+    assert rows[0] == ["agent", "agent_name", "max_open_tickets", "open_tickets", "at_limit"]
+    assert _by_first(rows) == {"agent-a": ["Agent A", "2", "2", "1"], "agent-b": ["Agent B", "5", "1", "0"]}
     html = _get(client, supervisor).content.decode()
     assert "1 unassigned" in html
 
@@ -230,31 +237,35 @@ def test_every_chart_is_well_formed_svg_with_a_title(client, supervisor, seeded)
 
     svgs = _svgs(html)
     titles = [svg.find("{http://www.w3.org/2000/svg}title").text for svg in svgs]
-    assert len(svgs) == len(CHART_KEYS)
+    assert len(svgs) == 2 * len(CHART_KEYS)  # each drawn for a laptop's and for a phone's width
+    assert len({svg.get("id") for svg in svgs}) == len(svgs)
     assert "Open tickets by platform and stage" in titles and "Agent load" in titles
     for key in CHART_KEYS:
         assert reverse("dashboard:export", args=[key]) in html
 
 
 @pytest.mark.parametrize("key", CHART_KEYS)
-def test_each_csv_export_holds_exactly_the_figures_its_chart_draws(client, supervisor, seeded, key):
+def test_each_csv_export_holds_the_raw_figures_its_chart_draws(client, supervisor, seeded, key):
     from django.utils import translation
 
     exported = _csv(client, supervisor, key)
     with translation.override("en"):
         chart = {chart.key: chart for chart in dashboard_charts(dashboard_figures(now=clock.now()))}[key]
         drawn = parse_svg(charts.svg(chart))
-    assert exported == charts.table(chart)
-    texts = " ".join(text.text or "" for text in drawn.iter("{http://www.w3.org/2000/svg}text"))
+    assert exported == [
+        ["" if cell is None else str(cell) for cell in row] for row in charts.raw_table(chart)
+    ]
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", column) for column in exported[0])
+    texts = " ".join("".join(text.itertext()) for text in drawn.iter("{http://www.w3.org/2000/svg}text"))
+    # Every drawn value is in the export, unformatted: 66.7 % drawn is 0.6667 exported.
+    for series in chart.series:
+        for value in series.values:
+            if value:
+                shown = charts.format_value(value, chart.unit)
+                assert (shown.removesuffix(" %") if chart.kind == charts.Kind.LINE else shown) in texts
+                assert str(charts.raw_value(value, chart.unit)) in {cell for row in exported for cell in row}
     for row in exported[1:]:
-        if not any(cell not in ("0", "–", "0 / 0", "0/0 · 0/0") for cell in row[1:]):
-            continue  # an empty row of a chart is drawn as no bar
-        for cell in row[1:]:
-            if chart.kind == charts.Kind.LINE:
-                cell = cell.removesuffix(" %")
-            if cell in ("–", "0 / 0", "0/0 · 0/0") or cell.startswith("0"):
-                continue
-            assert cell in texts, (key, cell)
+        assert not any(cell.endswith("%") or (" " in cell and cell[0].isdigit()) for cell in row)
 
 
 def test_the_page_is_in_chinese_by_default(client, supervisor, seeded):
@@ -292,9 +303,9 @@ def test_a_snapshot_older_than_five_minutes_is_not_used(client, supervisor, seed
     )
 
     frozen.at += timedelta(minutes=4)
-    assert _by_first(_csv(client, supervisor, "open-by-platform"))["Douyin"][4] == "0"
+    assert _by_first(_csv(client, supervisor, "open-by-platform"))["douyin"][5] == "0"
     frozen.at += timedelta(minutes=2)
-    assert _by_first(_csv(client, supervisor, "open-by-platform"))["Douyin"][4] == "1"
+    assert _by_first(_csv(client, supervisor, "open-by-platform"))["douyin"][5] == "1"
     assert "Computed for this page" in _get(client, supervisor).content.decode()
 
 
@@ -350,6 +361,6 @@ def test_the_page_runs_a_fixed_number_of_queries(
     client.force_login(supervisor)
     client.get(reverse("dashboard:home"))  # the session and permission caches, as on any later visit
 
-    with django_assert_num_queries(12 if snapshot else 15):
+    with django_assert_num_queries(13 if snapshot else 16):
         response = client.get(reverse("dashboard:home"))
     assert response.status_code == 200
