@@ -34,6 +34,8 @@ class ChehuiAdminSite(admin.AdminSite):
 
     # Where a member of staff the admin does not admit lands after signing in on the staff login.
     staff_home = "workspace:queue"
+    # The staff login wears the workspace's branding, not the bare admin look.
+    login_template = "accounts/staff_sign_in.html"
 
     def has_permission(self, request: HttpRequest) -> bool:
         return admin_admits(request.user)

@@ -1,12 +1,20 @@
 """The complaints of the demo and the plan of each one's ticket: platform, type, people, age."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from random import Random
 from typing import Any
 
 from apps.accounts.models import User
 from apps.complaints.models import Complaint, ComplaintStatus
+from apps.core.demo.punctuality import (
+    MISSED,
+    ON_TIME,
+    Punctuality,
+    call_possible,
+    punctuality_draw,
+    resolved_by,
+)
 from apps.core.demo.users import requesters_create
 from apps.core.demo.words import (
     BRANDS,
@@ -29,8 +37,15 @@ PLATFORM_WEIGHTS = {"wechat": 34, "douyin": 26, "taobao": 22, "alipay": 18}
 S = TicketStatus
 PLAN_WEIGHTS = {
     S.DRAFT: 8, S.SUBMITTED: 4, S.RECEIVED: 12, S.ASSIGNED: 18, S.WAITING_ON_REQUESTER: 9,
-    S.APPROVED: 14, S.REFUSED: 8, S.ROUTED: 8, S.EXPIRED: 9, S.CANCELLED: 6,
+    S.APPROVED: 14, S.REFUSED: 8, S.ROUTED: 8, S.EXPIRED: 1, S.CANCELLED: 6,
 }
+# Plans whose ticket reaches customer service, and those of them still open, owing a decision.
+HANDLED_PLANS = (S.RECEIVED, S.ASSIGNED, S.WAITING_ON_REQUESTER, S.APPROVED, S.REFUSED, S.ROUTED, S.EXPIRED,
+                 S.CANCELLED)
+DECISION_OWED_PLANS = (S.RECEIVED, S.ASSIGNED)
+OPEN_PLANS = (S.RECEIVED, S.ASSIGNED, S.WAITING_ON_REQUESTER)
+NIGHT_QUEUE = 3  # received tickets nobody picked up before closing: their calls are overdue by night
+AGE_DRAWS = 20  # tries at a filing time that leaves room for a call on time
 # Weight of each stage's age window when picking a filing time, in stage order.
 AGE_WEIGHTS = {"open": (3, 3, 4, 3), "closed": (0.3, 1, 4, 6), "draft": (4, 3, 2, 1), "none": (1, 1, 2, 3)}
 
@@ -46,6 +61,7 @@ class Case:
     source: str = TicketSource.PORTAL
     requester: User | None = None
     special_case: SpecialCase | None = None
+    punctuality: Punctuality = field(default_factory=Punctuality)
 
 
 def _weighted(rng: Random, items: list[Any], weights: dict[str, int], *, key: str = "code") -> Any:
@@ -84,6 +100,9 @@ def cases_plan(world: World, *, count: int) -> list[Case]:
             withdrawable.append(case)
     for case, plan in zip(withdrawable, _plans(rng, len(withdrawable)), strict=True):
         case.plan = plan
+        case.punctuality = punctuality_draw(rng)
+    if not world.hours.is_open(world.now):
+        _night_queue_trim(withdrawable)
     for case in cases:
         _case_people(world, case)
         if case.plan != S.SUBMITTED:  # a submitted ticket sets its complaint's filing time itself
@@ -92,6 +111,19 @@ def cases_plan(world: World, *, count: int) -> list[Case]:
             _untouched_complaint_close(world, case)
     _demo_requester_cases(world, cases)
     return cases
+
+
+def _night_queue_trim(cases: list[Case]) -> None:
+    """Out of service hours, the last shift has taken all but a few of the received tickets."""
+    left = 0
+    for case in cases:
+        if case.plan != S.RECEIVED:
+            continue
+        if left < NIGHT_QUEUE:
+            left += 1
+            case.punctuality = Punctuality(contact=MISSED, decision=case.punctuality.decision)
+        else:
+            case.plan = S.ASSIGNED
 
 
 def _respondent(rng: Random, platform_code: str) -> str:
@@ -117,11 +149,50 @@ def _case_people(world: World, case: Case) -> None:
 
 
 def _age_hours(world: World, case: Case) -> float:
-    """How long ago the complaint was filed: spread over the stages' windows, most in the last 72 h."""
+    """How long ago the complaint was filed: spread over the stages' windows, most in the last 72 h,
+    at a time that lets its ticket keep (or miss) its deadlines as planned."""
+    rng, plan, punctuality = world.rng, case.plan, case.punctuality
+    low, high = _age_window(world, case)
+    handling = case.platform.longest_handling_hours
+    if plan in DECISION_OWED_PLANS:
+        # Open and owing a decision: within the platform's handling time, or past it if planned so.
+        if punctuality.decision == MISSED:
+            low, high = handling + 2.0, float(max(DEMO_HORIZON_HOURS, handling + 48))
+        else:
+            low, high = _overlap((low, high), (0.05, handling - 1.0))
+    if plan == S.RECEIVED and punctuality.contact != MISSED and world.hours.is_open(world.now):
+        # Not yet assigned: received within the first-contact hours, its call not yet due.
+        low, high = 1.5, world.settings.first_contact_hours - 0.1
+    wants_call = plan in HANDLED_PLANS and plan != S.RECEIVED and punctuality.contact == ON_TIME
+    # Still open: its complaint's handling time has not run out (the clock would have expired it).
+    stays_open = plan in OPEN_PLANS and punctuality.decision != MISSED
+    for draw in range(AGE_DRAWS):
+        if draw == AGE_DRAWS // 2:  # no luck in this window (filed at night?): look a day further back
+            high = max(high, low + 24.0) if wants_call else high
+            low, high = _overlap((low, high), (0.05, 24.0)) if stays_open else (low, high)
+        age = rng.uniform(low, high)
+        filed_at = world.now - timedelta(hours=age)
+        if (not wants_call or call_possible(world.hours, filed_at)) and (
+            not stays_open
+            or resolved_by(world, platform=case.platform.code, complaint_type=case.complaint_type.code,
+                           filed_at=filed_at) > world.now
+        ):
+            break
+    return age
+
+
+def _overlap(window: tuple[float, float], limits: tuple[float, float]) -> tuple[float, float]:
+    """The part of `window` inside `limits`; `limits` when they do not meet."""
+    low, high = max(window[0], limits[0]), min(window[1], limits[1])
+    return (low, high) if low < high else limits
+
+
+def _age_window(world: World, case: Case) -> tuple[float, float]:
+    """The hours-ago window to file in: a stage's window, picked by the plan's weights."""
     rng = world.rng
     if case.plan == S.EXPIRED:
         low = case.platform.longest_handling_hours + 24
-        return rng.uniform(low, max(low + 48, DEMO_HORIZON_HOURS))
+        return low, max(low + 48, DEMO_HORIZON_HOURS)
     groups: dict[str | None, str] = {
         None: "none", S.DRAFT: "draft", S.RECEIVED: "open", S.ASSIGNED: "open",
         S.WAITING_ON_REQUESTER: "open",
@@ -132,7 +203,7 @@ def _age_hours(world: World, case: Case) -> float:
     end = stage.ends_at_hour
     if end is None:
         end = max(DEMO_HORIZON_HOURS, stage.starts_at_hour + 48)
-    return rng.uniform(stage.starts_at_hour + 0.05, end)
+    return stage.starts_at_hour + 0.05, float(end)
 
 
 def _untouched_complaint_close(world: World, case: Case) -> None:

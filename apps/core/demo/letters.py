@@ -24,25 +24,25 @@ def letter_write(
     quality = rng.random()
     if quality < 0.5:
         body = (
-            f"问题陈述:本人于{local:%Y年%m月%d日 %H:%M}在{case.platform.name}对「{complaint.respondent}」"
-            f"提交了「{case.complaint_type.name}」类投诉(投诉编号 {NUMBER_PLACEHOLDER}),"
+            f"问题陈述：本人于{local:%Y年%m月%d日 %H:%M}在{case.platform.name}对「{complaint.respondent}」"
+            f"提交了「{case.complaint_type.name}」类投诉（投诉编号 {NUMBER_PLACEHOLDER}），"
             f"{fact}。\n"
-            "撤销诉求:经与被投诉方沟通,双方已达成一致,"
-            f"现申请撤销上述投诉(工单编号 {REFERENCE_PLACEHOLDER})。"
+            "撤销诉求：经与被投诉方沟通，双方已达成一致，"
+            f"现申请撤销上述投诉（工单编号 {REFERENCE_PLACEHOLDER}）。"
             "相关证据已按举证责任一并提交。\n"
-            f"补救措施:{remedy}。如平台需要进一步核实,本人愿意配合复议程序。"
+            f"补救措施：{remedy}。如平台需要进一步核实，本人愿意配合复议程序。"
         )
     elif quality < 0.8:
         body = (
-            f"问题陈述:我在{local:%m月%d日}投诉了「{complaint.respondent}」,当时是{rng.choice(BLAME_PHRASES)}。\n"
-            "撤销诉求:希望平台尽快帮我撤销这个投诉。\n"
-            f"补救措施:{remedy}。"
+            f"问题陈述：我在{local:%m月%d日}投诉了「{complaint.respondent}」，当时是{rng.choice(BLAME_PHRASES)}。\n"
+            "撤销诉求：希望平台尽快帮我撤销这个投诉。\n"
+            f"补救措施：{remedy}。"
         )
     else:
         body = (
-            f"问题陈述:前几天对「{complaint.respondent}」的投诉有误。\n"
-            "撤销诉求:申请撤销。\n"
-            "补救措施:愿意和对方协商解决。"
+            f"问题陈述：前几天对「{complaint.respondent}」的投诉有误。\n"
+            "撤销诉求：申请撤销。\n"
+            "补救措施：愿意和对方协商解决。"
         )
     if not complete:
         body = body.split("\n")[0]

@@ -7,7 +7,7 @@ from random import Random
 from apps.complaints.models import Complaint
 from apps.core.demo.cases import Case
 from apps.core.demo.letters import REFERENCE_PLACEHOLDER
-from apps.core.demo.simulation import Story
+from apps.core.demo.story import Story
 from apps.core.demo.world import World
 from apps.core.errors import ApplicationError
 from apps.policy.models import Platform

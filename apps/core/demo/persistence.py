@@ -4,7 +4,7 @@ from apps.complaints.models import Complaint
 from apps.conversation.models import Message
 from apps.core.demo.cases import Case
 from apps.core.demo.letters import NUMBER_PLACEHOLDER
-from apps.core.demo.simulation import Story
+from apps.core.demo.story import Story
 from apps.core.demo.world import BULK_BATCH_SIZE
 from apps.identity.models import IdentityVerificationAttempt
 from apps.tickets.models import Letter, StageEntry, TicketEvent, WithdrawalTicket

@@ -102,7 +102,8 @@ def demo_credentials_write(*, credentials: tuple[DemoCredential, ...], directory
     lines += [f"{c.role:<11} {c.username:<16} {c.password:<14} {c.display_name}" for c in credentials]
     lines += [
         "# Agents work at /workspace/ (queue, cases); supervisors also at /dashboard/ and /admin/",
-        "# (configuration). The requester signs in to the portal at /account/sign-in/ with",
+        "# (configuration); admin also manages integrations and API keys at /admin/integrations/.",
+        "# The requester signs in to the portal at /account/sign-in/ with",
         f"# {DEMO_REQUESTER_PHONE}: the SMS code is written to the server's console.",
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,8 +1,6 @@
 """Play each demo ticket forward from its complaint's filing along its plan, stopping at `now`."""
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from random import Random
 from typing import Any
 
 from apps.accounts.models import AgentProfile, User
@@ -10,14 +8,24 @@ from apps.complaints.models import ComplaintStatus
 from apps.conversation.models import AuthorRole, Message
 from apps.core.demo.cases import Case
 from apps.core.demo.letters import letter_write
+from apps.core.demo.punctuality import LATE, MISSED, ON_TIME, deadlines_settle, in_service_between
+from apps.core.demo.story import EVENT_RANK, Event, Story, minutes
 from apps.core.demo.users import assignment_weight
 from apps.core.demo.words import (
+    ANSWER_WITH_EVIDENCE,
     APPROVAL_FALLBACK,
     APPROVAL_REASONS,
+    ASK_FOR_EVIDENCE,
+    CALL_OUTCOMES,
+    CANCEL_NOTE,
+    EVIDENCE_ANSWERED_NOTE,
+    EVIDENCE_REQUEST_NOTE,
     EXPIRY_REASON,
     REFUSAL_FALLBACK,
     REFUSAL_REASONS,
+    REJECTION_FALLBACK,
     REJECTION_REASONS,
+    ROUTED_REASON,
 )
 from apps.core.demo.world import World
 from apps.identity.models import IdentityVerificationAttempt
@@ -26,42 +34,10 @@ from apps.tickets.models import EventKind, Letter, StageEntry, TicketSource, Tic
 
 S = TicketStatus
 DECIDED = (S.APPROVED, S.REFUSED, S.ROUTED)
-ASK_FOR_EVIDENCE = "您好，为了继续处理，请补充和解协议或撤诉证明（截图或 PDF 均可），上传后在这里回复即可。"
-ANSWER_WITH_EVIDENCE = "已在证据页上传和解协议的扫描件，订单号与投诉单号一致，请查收。"
+RECENT_SUBMISSION_MINUTES = 150
 OTHER_METHOD_REJECTION_RATE = 0.06  # demo only: face recognition uses the policy's own figure
 Outcome = IdentityVerificationAttempt.Outcome
 DOCUMENTATION_NETWORKS = ("192.0.2", "198.51.100", "203.0.113")  # RFC 5737: nobody's real address
-# Events that share a moment are listed in the order they happen (intake, submission, stage, decision).
-_EVENT_RANK: dict[str, int] = {
-    EventKind.CREATED: 0, EventKind.INTAKE_STEP: 0, EventKind.IDENTITY_ATTEMPT: 0, EventKind.SUBMITTED: 1,
-    EventKind.STAGE_CHANGED: 2, EventKind.DECIDED: 4,
-}
-
-
-@dataclass
-class Event:
-    kind: str
-    at: datetime
-    actor: User | None = None
-    from_value: str = ""
-    to_value: str = ""
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Story:
-    ticket: WithdrawalTicket
-    events: list[Event] = field(default_factory=list)
-    attempts: list[IdentityVerificationAttempt] = field(default_factory=list)
-    letter: Letter | None = None
-    stage_entries: list[StageEntry] = field(default_factory=list)
-    messages: list[Message] = field(default_factory=list)
-
-
-def _minutes(rng: Random, low: float, high: float) -> timedelta:
-    return timedelta(seconds=round(rng.uniform(low, high) * 60))
-
-
 class Simulator:
     """Play one ticket forward from its complaint's filing along its plan, stopping at `now`."""
 
@@ -79,9 +55,12 @@ class Simulator:
         plan = case.plan
         identity = self._identity_plan()
         # step 2, each identity attempt, the letter, submission
-        intake = [_minutes(rng, 1, 6), *[gap for _m, _o, gap in identity], _minutes(rng, 8, 45),
-                  _minutes(rng, 1, 10)]
-        delay = self._start_delay()
+        intake = [minutes(rng, 1, 6), *[gap for _m, _o, gap in identity], minutes(rng, 8, 45),
+                  minutes(rng, 1, 10)]
+        # A ticket whose call comes on time was started soon after the filing (cases.py chose a
+        # filing time in service hours for it); one still waiting for its receipt was started at once.
+        quick = plan == S.SUBMITTED or (case.punctuality.contact == ON_TIME and plan != S.DRAFT)
+        delay = minutes(rng, 5, 30) if quick else self._start_delay()
         if plan == S.SUBMITTED:
             submitted = self._recent_submission()
             start = submitted - sum(intake, timedelta())
@@ -112,18 +91,21 @@ class Simulator:
     def _start_delay(self) -> timedelta:
         draw = self.rng.random()
         if draw < 0.4:
-            return _minutes(self.rng, 5, 60)
+            return minutes(self.rng, 5, 60)
         if draw < 0.75:
-            return _minutes(self.rng, 60, 12 * 60)
-        return _minutes(self.rng, 12 * 60, 36 * 60)
+            return minutes(self.rng, 60, 12 * 60)
+        return minutes(self.rng, 12 * 60, 36 * 60)
 
     def _recent_submission(self) -> datetime:
         """A submission still waiting for service hours (or, in service hours, for the receipt job)."""
         hours, now = self.world.hours, self.now
         if hours.is_open(now):  # after today's opening, or it would have been received at it
-            return max(now - _minutes(self.rng, 0.5, 3), hours.opening_on(now))
+            return max(now - minutes(self.rng, 0.5, 3), hours.opening_on(now))
         since_closing = (now - hours.last_closing(now)).total_seconds() / 60
-        return now - _minutes(self.rng, min(1, since_closing / 2), min(since_closing, 360))
+        # Recent enough that its first contact is not yet overdue (the call waits for the opening).
+        return now - minutes(
+            self.rng, min(1, since_closing / 2), min(since_closing, RECENT_SUBMISSION_MINUTES)
+        )
 
     def _identity_plan(self) -> list[tuple[str, str, timedelta]]:
         """The attempts step 3 takes: each method of the platform, in order, some rejected first."""
@@ -135,7 +117,7 @@ class Simulator:
             while rejections < 2 and self.rng.random() < rate:
                 rejections += 1
             outcomes = [Outcome.REJECTED] * rejections + [Outcome.PASSED]
-            attempts += [(method, outcome, _minutes(self.rng, 0.5, 4)) for outcome in outcomes]
+            attempts += [(method, outcome, minutes(self.rng, 0.5, 4)) for outcome in outcomes]
         return attempts
 
     def _intake(
@@ -189,7 +171,7 @@ class Simulator:
         rng = self.rng
         reason = ""
         if outcome == IdentityVerificationAttempt.Outcome.REJECTED:
-            reason = rng.choice(REJECTION_REASONS.get(method, ("验证未通过",)))
+            reason = rng.choice(REJECTION_REASONS.get(method, REJECTION_FALLBACK))
         self.story.attempts.append(
             IdentityVerificationAttempt(
                 ticket=self.ticket, user=self.requester, method=method, provider="dev",
@@ -229,52 +211,82 @@ class Simulator:
         return received
 
     def _after_receipt(self, received: datetime) -> None:
-        rng, plan, ticket, hours = self.rng, self.case.plan, self.ticket, self.world.hours
+        rng, plan, ticket = self.rng, self.case.plan, self.ticket
         expires = received + timedelta(hours=self.case.platform.longest_handling_hours)
         limit = min(self.now, expires) if plan == S.EXPIRED else self.now
         if plan == S.RECEIVED:
             return
-        t = received
-        if plan not in (S.EXPIRED, S.CANCELLED) or rng.random() < 0.6:
-            assigned = hours.receipt(t + self._assignment_wait()) + _minutes(rng, 0, 45)
-            if assigned <= limit:
-                t = self._assign(assigned)
+        t = self._first_contact(received, limit)
         if ticket.assignee is not None:
-            if rng.random() < (0.85 if plan in DECIDED else 0.6):
-                contact = self._work(t + _minutes(rng, 5, 180))
-                if contact <= limit:
-                    ticket.first_contact_at = t = contact
-                    outcome = rng.choice(("已接通", "未接通,已发短信"))
-                    self._event(EventKind.CONTACT_LOGGED, t, ticket.assignee, to_value="phone",
-                                data={"channel": "phone", "outcome": outcome})
             wants_wait = plan == S.WAITING_ON_REQUESTER or (
                 plan in (*DECIDED, S.EXPIRED) and (ticket.special_case is not None or rng.random() < 0.25)
             )
             if wants_wait:
                 t = self._wait(t, limit)
         if plan in DECIDED and ticket.status == S.ASSIGNED:
-            decided = self._work(t + _minutes(rng, 60, 30 * 60))
-            if decided <= self.now:
+            decided = self._decision_time(received, t)
+            if decided is not None and decided <= self.now:
                 self._decide(decided)
         elif plan == S.EXPIRED and expires <= self.now:
             self._status(EventKind.STATUS_CHANGED, expires, None, S.EXPIRED, data={"reason": EXPIRY_REASON})
             ticket.waiting_since = None
             ticket.decision_reason = EXPIRY_REASON
         elif plan == S.CANCELLED:
-            self._cancel(t + _minutes(rng, 30, 20 * 60))
+            self._cancel(t + minutes(rng, 30, 20 * 60))
+
+    def _first_contact(self, received: datetime, limit: datetime) -> datetime:
+        """Assign the ticket and call the requester, on time, late or not at all as planned."""
+        rng, plan, ticket, hours = self.rng, self.case.plan, self.ticket, self.world.hours
+        due = self.case.complaint.filed_at + timedelta(hours=self.world.clock.first_contact_hours)
+        punctuality = self.case.punctuality.contact
+        if punctuality == ON_TIME:
+            assigned = in_service_between(rng, hours, received, min(due, limit))
+            if assigned is not None:
+                self._assign(assigned)
+                called = in_service_between(rng, hours, assigned, min(due, limit))
+                return assigned if called is None else self._contact(called)
+            punctuality = LATE  # no room before the deadline (filed at night): the call comes late
+        if plan not in (S.EXPIRED, S.CANCELLED) or rng.random() < 0.6:
+            assigned = hours.receipt(received + self._assignment_wait()) + minutes(rng, 0, 45)
+            if assigned <= limit:
+                self._assign(assigned)
+        if ticket.assigned_at is None:
+            return received
+        if punctuality == MISSED:
+            return ticket.assigned_at
+        called = self._work(max(ticket.assigned_at + minutes(rng, 5, 180), due + minutes(rng, 20, 8 * 60)))
+        return self._contact(called) if called <= limit else ticket.assigned_at
+
+    def _contact(self, at: datetime) -> datetime:
+        ticket = self.ticket
+        ticket.first_contact_at = at
+        self._event(EventKind.CONTACT_LOGGED, at, ticket.assignee, to_value="phone",
+                    data={"channel": "phone", "outcome": self.rng.choice(CALL_OUTCOMES)})
+        return at
+
+    def _decision_time(self, received: datetime, since: datetime) -> datetime | None:
+        """When the agent decides: within the handling time as planned, else some hours after it."""
+        rng, ticket, hours = self.rng, self.ticket, self.world.hours
+        handling = timedelta(hours=self.case.platform.longest_handling_hours, seconds=ticket.paused_seconds)
+        due = received + handling
+        if self.case.punctuality.decision == ON_TIME:
+            decided = in_service_between(rng, hours, since + timedelta(minutes=30), min(due, self.now))
+            if decided is not None or due > self.now:
+                return decided  # None: still within its handling time, not decided yet
+        return self._work(max(since + minutes(rng, 60, 240), due + minutes(rng, 60, 20 * 60)))
 
     def _work(self, at: datetime) -> datetime:
         """Agents act in service hours: an action due at night happens soon after the next opening."""
         hours = self.world.hours
-        return at if hours.is_open(at) else hours.receipt(at) + _minutes(self.rng, 3, 50)
+        return at if hours.is_open(at) else hours.receipt(at) + minutes(self.rng, 3, 50)
 
     def _assignment_wait(self) -> timedelta:
         draw, peak = self.rng.random(), self.world.settings.peak_assignment_wait_hours
         if draw < 0.5:
-            return _minutes(self.rng, 10, 240)
+            return minutes(self.rng, 10, 240)
         if draw < 0.85:
-            return _minutes(self.rng, 240, 24 * 60)
-        return _minutes(self.rng, 24 * 60, (peak + 8) * 60)  # peak times: past the promised wait
+            return minutes(self.rng, 240, 24 * 60)
+        return minutes(self.rng, 24 * 60, (peak + 8) * 60)  # peak times: past the promised wait
 
     def _assign(self, at: datetime) -> datetime:
         rng, ticket = self.rng, self.ticket
@@ -298,7 +310,7 @@ class Simulator:
 
     def _wait(self, t: datetime, limit: datetime) -> datetime:
         rng, ticket = self.rng, self.ticket
-        asked = self._work(t + _minutes(rng, 20, 600))
+        asked = self._work(t + minutes(rng, 20, 600))
         if asked > limit:
             return t
         documents = (
@@ -306,25 +318,25 @@ class Simulator:
             else ["supplementary_proof"]
         )
         self._event(EventKind.EVIDENCE_REQUESTED, asked, ticket.assignee, to_value=",".join(documents),
-                    data={"documents": documents, "message": "请补充证明材料后重新提交。"})
+                    data={"documents": documents, "message": EVIDENCE_REQUEST_NOTE})
         self._status(EventKind.STATUS_CHANGED, asked, ticket.assignee, S.WAITING_ON_REQUESTER)
         ticket.waiting_since = asked
         request = self._message(asked, ticket.assignee, AuthorRole.AGENT, ASK_FOR_EVIDENCE)
         if self.case.plan == S.WAITING_ON_REQUESTER or (self.case.plan == S.EXPIRED and rng.random() < 0.3):
             return asked
-        answered = asked + _minutes(rng, 120, 30 * 60)
+        answered = asked + minutes(rng, 120, 30 * 60)
         if answered > limit:
             return asked
-        request.requester_read_at = asked + _minutes(rng, 5, 110)
+        request.requester_read_at = asked + minutes(rng, 5, 110)
         answer = self._message(answered, self.requester, AuthorRole.REQUESTER, ANSWER_WITH_EVIDENCE)
         answer.answers_request = True
         # Read by the agent once they next work; an answer from the last hour may still be unread.
-        read = self._work(answered + _minutes(rng, 10, 90))
+        read = self._work(answered + minutes(rng, 10, 90))
         answer.staff_read_at = read if read <= self.now else None
         ticket.paused_seconds += int((answered - asked).total_seconds())
         ticket.waiting_since = None
         self._status(EventKind.STATUS_CHANGED, answered, self._intake_actor(), S.ASSIGNED,
-                     data={"note": "申请人已补充材料"})
+                     data={"note": EVIDENCE_ANSWERED_NOTE})
         return answered
 
     def _message(self, at: datetime, author: User | None, role: str, body: str) -> Message:
@@ -346,9 +358,9 @@ class Simulator:
             case.complaint.status = ComplaintStatus.WITHDRAWN
         elif plan == S.ROUTED and self.world.routes:
             route = ticket.route = rng.choice(self.world.routes)
-            ticket.decision_reason = (
-                f"当前阶段无法直接撤销,已引导至「{route.name}」(约 {route.days_min}–{route.days_max} 天,"
-                f"费用:{route.cost},成功率约 {float(route.success_rate):.0%})。"
+            ticket.decision_reason = ROUTED_REASON.format(
+                name=route.name, days_min=route.days_min, days_max=route.days_max, cost=route.cost,
+                rate=float(route.success_rate),
             )
             data["route"] = route.code
         else:
@@ -361,7 +373,7 @@ class Simulator:
         if at > self.now:
             return
         self._status(EventKind.STATUS_CHANGED, at, self._intake_actor(), S.CANCELLED,
-                     data={"note": "申请人主动取消撤销申请"})
+                     data={"note": CANCEL_NOTE})
         self.ticket.waiting_since = None
 
     # -- the record
@@ -397,6 +409,8 @@ class Simulator:
                     previous = candidate
             ticket.stage = stage
             ticket.stage_entered_at = filed_at + timedelta(hours=stage.starts_at_hour)
-        story.events.sort(key=lambda e: (e.at, _EVENT_RANK.get(e.kind, 3)))
+            for deadline, at in deadlines_settle(world, ticket, ended):
+                self._event(EventKind.DEADLINE_BREACHED, at, None, "", deadline, {"deadline": deadline})
+        story.events.sort(key=lambda e: (e.at, EVENT_RANK.get(e.kind, 3)))
         ticket.version = len(story.events)
         return story

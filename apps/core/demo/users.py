@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
 
 from apps.accounts.models import AgentProfile, Team, User
 from apps.accounts.roles import AGENT, REQUESTER, SUPERVISOR
@@ -16,6 +17,11 @@ ROLE_USERS = (
     ("agent", AGENT, "李静", None),
     ("supervisor", SUPERVISOR, "周敏", None),
 )
+# The administrator of integrations: a supervisor (who alone may use the admin) who also manages
+# integrations, their API keys and webhooks. Signs in on the staff login like the other staff.
+ADMIN = "admin"
+ADMIN_USER = ("admin", ADMIN, "吴刚", None)
+ADMIN_APPS = ("integrations",)
 TEAMS = ("华东一组", "华南二组", "专项组")
 # username, display name, team index, platform codes, complaint type codes (empty: all), accepts work
 AGENTS = (
@@ -27,7 +33,9 @@ AGENTS = (
     ("agent_sunli", "孙丽", 2, (), ("infringement", "content_infringement"), True),
     ("agent_zhoujie", "周杰", 2, (), (), True),
 )
-DEMO_USERNAMES = tuple(dict.fromkeys([row[0] for row in ROLE_USERS] + [row[0] for row in AGENTS]))
+DEMO_USERNAMES = tuple(
+    dict.fromkeys([row[0] for row in ROLE_USERS] + [ADMIN_USER[0]] + [row[0] for row in AGENTS])
+)
 DEMO_AGENT_WEIGHT = 4  # the `agent` demo user gets more of the queue, so the workspace is full
 
 
@@ -43,6 +51,7 @@ def staff_create(world: World) -> list[DemoCredential]:
     """Create the role users and the agents, their teams and profiles; return who signs in how."""
     rng = world.rng
     rows = [(username, role, name, phone) for username, role, name, phone in ROLE_USERS]
+    rows.append(ADMIN_USER)
     rows += [(username, AGENT, name, None) for username, name, *_ in AGENTS if username != "agent"]
     passwords = [secrets.token_urlsafe(9) for _ in rows]
     # PBKDF2 takes most of a second per password; hashlib releases the GIL, so hash side by side.
@@ -61,7 +70,11 @@ def staff_create(world: World) -> list[DemoCredential]:
     User.objects.bulk_create(users)
     users = list(User.objects.filter(username__in=[u.username for u in users]))
     world.users = {u.username: u for u in users}
-    _groups_join(world, [(world.users[username], role) for username, role, _name, _phone in rows])
+    group_of = {ADMIN: SUPERVISOR}
+    _groups_join(world, [(world.users[row[0]], group_of.get(row[1], row[1])) for row in rows])
+    world.users[ADMIN_USER[0]].user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=ADMIN_APPS)
+    )
 
     supervisor = world.users["supervisor"]
     teams = [Team.objects.get_or_create(name=name, defaults={"supervisor": supervisor})[0] for name in TEAMS]

@@ -14,6 +14,7 @@ from apps.core.errors import ApplicationError
 from apps.policy.models import AlternativeRoute, ComplaintType, Platform, PolicySettings, SpecialCase, Stage
 from apps.sla.aging import StageSpec, stage_for_age
 from apps.sla.calendar import WorkingCalendar
+from apps.sla.deadlines import ClockPolicy
 from apps.sla.hours import ServiceWindow, received_at
 from apps.sla.policy import clock_policy_load
 
@@ -70,6 +71,7 @@ class World:
     special_cases: list[SpecialCase]
     routes: list[AlternativeRoute]
     groups: dict[str, Group]
+    clock: ClockPolicy
     stage_specs: tuple[StageSpec, ...] = ()
     users: dict[str, User] = field(default_factory=dict)
     profiles: list[AgentProfile] = field(default_factory=list)
@@ -87,7 +89,7 @@ class World:
             raise ApplicationError("The policy has no stages or no active platform: run migrate first.")
         return cls(
             now=now, rng=rng, hours=hours, settings=settings, platforms=platforms,
-            stage_specs=clock_policy.stages,
+            clock=clock_policy, stage_specs=clock_policy.stages,
             types=list(ComplaintType.objects.order_by("order", "code")),
             stages=stages,
             special_cases=list(SpecialCase.objects.prefetch_related("documents").order_by("order", "code")),
