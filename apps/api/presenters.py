@@ -10,7 +10,15 @@ from apps.api.serializers import ProgressSerializer
 from apps.core import clock
 from apps.identity.selectors import IdentityProgress, identity_progress
 from apps.intake.selectors import intake_step, ticket_progress
-from apps.sla.selectors import localized
+from apps.sla.presenter import DeadlineState
+from apps.sla.selectors import (
+    DECISION,
+    FIRST_CONTACT,
+    RESOLUTION,
+    localized,
+    ticket_deadline,
+    ticket_deadlines,
+)
 from apps.tickets.models import TicketStatus, WithdrawalTicket
 
 # DRF's own datetime output (ISO 8601 in the current time zone), so both ways print times alike.
@@ -31,8 +39,9 @@ def ticket_summary(ticket: WithdrawalTicket) -> dict[str, Any]:
     Every ticket the API answers with passes here, and binding and walking two dozen serializer
     fields cost a fifth of creating a ticket. tests/api/test_presenters.py holds the two equal.
     Related rows are read as loaded: select the ticket with its platform, type, special case,
-    complaint, stage and route.
+    complaint, stage and route. Each deadline's state (`apps.sla.presenter`) stands beside its time.
     """
+    now = clock.now()
     return {
         "reference": ticket.reference,
         "status": ticket.status,
@@ -52,8 +61,11 @@ def ticket_summary(ticket: WithdrawalTicket) -> dict[str, Any]:
         "received_at": _at(ticket.received_at),
         "assigned_at": _at(ticket.assigned_at),
         "first_contact_due_at": _at(ticket.first_contact_due_at),
+        "first_contact_state": str(ticket_deadline(ticket, FIRST_CONTACT, now=now).state),
         "decision_due_at": _at(ticket.decision_due_at),
+        "decision_state": str(ticket_deadline(ticket, DECISION, now=now).state),
         "complaint_resolution_at": _at(ticket.complaint_resolution_at),
+        "complaint_resolution_state": str(ticket_deadline(ticket, RESOLUTION, now=now).state),
         "stage_ends_at": _at(ticket.stage_ends_at),
         "decided_at": _at(ticket.decided_at),
         "decision_reason": ticket.decision_reason,
@@ -72,9 +84,17 @@ def ticket_progress_data(*, ticket: WithdrawalTicket, now: datetime) -> dict[str
         if progress.stage_left is not None
         else None,
         "estimate": round(progress.estimate, 4) if progress.estimate is not None else None,
+        # The same deadlines as the pages show (apps.sla.selectors.ticket_deadlines), with their state.
         "deadlines": [
-            {"label": deadline.label, "at": deadline.at, "passed": deadline.passed, "met_at": deadline.met_at}
-            for deadline in progress.deadlines
+            {
+                "kind": deadline.kind,
+                "label": deadline.label,
+                "at": deadline.view.due_at,
+                "state": str(deadline.view.state),
+                "passed": deadline.view.state == DeadlineState.MISSED,
+                "met_at": deadline.view.met_at,
+            }
+            for deadline in ticket_deadlines(ticket, now=now)
         ],
         "tiers": [
             {"code": tier.code, "name": localized(tier, "name"), "present": present}

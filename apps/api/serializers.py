@@ -5,6 +5,7 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
+from apps.core import clock
 from apps.core.fields import (
     StrictBooleanField,
     StrictCharField,
@@ -13,7 +14,23 @@ from apps.core.fields import (
     StrictIntegerField,
 )
 from apps.intake.selectors import intake_step
+from apps.sla.presenter import DeadlineState
+from apps.sla.selectors import DECISION, FIRST_CONTACT, RESOLUTION, ticket_deadline
 from apps.tickets.models import TicketStatus
+
+DEADLINE_STATES = [state.value for state in DeadlineState]
+DEADLINE_KINDS = [FIRST_CONTACT, DECISION, RESOLUTION]
+
+
+class DeadlineStateField(StrictChoiceField):
+    """One of the ticket's deadlines as it stands now: running, paused, met on time or late, missed."""
+
+    def __init__(self, kind: str, **kwargs: Any) -> None:
+        self.kind = kind
+        super().__init__(choices=DEADLINE_STATES, source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return str(ticket_deadline(value, self.kind, now=clock.now()).state)
 
 
 class TicketSummarySerializer(serializers.Serializer):
@@ -37,8 +54,11 @@ class TicketSummarySerializer(serializers.Serializer):
     received_at = serializers.DateTimeField(allow_null=True)
     assigned_at = serializers.DateTimeField(allow_null=True)
     first_contact_due_at = serializers.DateTimeField(allow_null=True)
+    first_contact_state = DeadlineStateField(FIRST_CONTACT)
     decision_due_at = serializers.DateTimeField(allow_null=True)
+    decision_state = DeadlineStateField(DECISION)
     complaint_resolution_at = serializers.DateTimeField(allow_null=True)
+    complaint_resolution_state = DeadlineStateField(RESOLUTION)
     stage_ends_at = serializers.DateTimeField(allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)
     decision_reason = StrictCharField()
@@ -50,8 +70,10 @@ class TicketSummarySerializer(serializers.Serializer):
 
 
 class DeadlineSerializer(serializers.Serializer):
+    kind = StrictChoiceField(choices=DEADLINE_KINDS)
     label = StrictCharField()  # type: ignore[assignment]  # a field, not Field.label
     at = serializers.DateTimeField()
+    state = StrictChoiceField(choices=DEADLINE_STATES)
     passed = StrictBooleanField()
     met_at = serializers.DateTimeField(allow_null=True)
 

@@ -8,7 +8,7 @@ relations. A variable the context lacks renders empty. HTML is escaped in the e-
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,9 @@ from django.template import (
     defaultfilters,
     defaulttags,
 )
+from django.utils import translation
+
+from apps.sla.presenter import humanize, parse_moment
 
 SAFE_TAGS = (
     "autoescape",
@@ -61,8 +64,9 @@ class MomentPhrase:
 
 
 # What a context value may be before rendering: text, a moment (shown in the service's time zone),
-# a wall-clock time (HH:MM), words in both languages, or a moment inside such words.
-ContextValue = str | int | datetime | time | Bilingual | MomentPhrase | None
+# a span of time (humanized: "2 天 3 小时"), a wall-clock time (HH:MM), words in both languages, or a
+# moment inside such words.
+ContextValue = str | int | datetime | timedelta | time | Bilingual | MomentPhrase | None
 
 
 @lru_cache(maxsize=1)
@@ -128,10 +132,14 @@ def context_flatten(context: Mapping[str, ContextValue], *, tz: ZoneInfo, langua
         elif isinstance(value, MomentPhrase):
             phrase = value.en if language == "en" else value.zh
             flat[name] = phrase.format(local_moment(value.moment, tz=tz, language=language))
-        elif isinstance(value, datetime):
-            flat[name] = local_moment(value, tz=tz, language=language)
+        elif isinstance(value, timedelta):
+            with translation.override(language):
+                flat[name] = humanize(value, translation.gettext)
         elif isinstance(value, time):
             flat[name] = f"{value:%H:%M}"
+        elif (moment := parse_moment(value)) is not None:
+            # A datetime, or one that travelled through JSON as ISO text: never shown raw.
+            flat[name] = local_moment(moment, tz=tz, language=language)
         else:
             flat[name] = str(value)
     return flat

@@ -14,6 +14,8 @@ from apps.core.errors import ApplicationError
 from apps.policy.models import ComplaintType, Platform, Stage
 from apps.sla.deadlines import TicketClock, ticket_clock
 from apps.sla.policy import clock_policy_load, working_calendar
+from apps.sla.presenter import DeadlineState, DeadlineView, deadline_state
+from apps.tickets.models import OPEN_STATUSES, TicketStatus, WithdrawalTicket
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +63,16 @@ def _next_steps(
     if clock.first_contact_due_at > clock.received_at:
         steps.append(
             _("Contact customer service before %(time)s: the first %(hours)s hours matter most.")
+            % {"time": _local(clock.first_contact_due_at, tz), "hours": contact_hours}
+        )
+    else:
+        # No deadline that is already over when the request arrives: say what it means instead.
+        steps.append(
+            _(
+                "The first %(hours)s hours after the complaint, when a withdrawal is likeliest, ended at "
+                "%(time)s, before customer service receives this request. Customer service contacts you "
+                "as soon as it can; add the strongest evidence you have now."
+            )
             % {"time": _local(clock.first_contact_due_at, tz), "hours": contact_hours}
         )
     if stage.irreversible:
@@ -112,6 +124,70 @@ def clock_preview(
             clock, submitted_at, kind, stage, policy.window.tz, policy.first_contact_hours
         ),
     )
+
+
+# ------------------------------------------------------------------ a stored ticket's deadlines
+FIRST_CONTACT, DECISION, RESOLUTION = "first_contact", "decision", "resolution"
+
+
+@dataclass(frozen=True)
+class TicketDeadline:
+    kind: str
+    label: str
+    view: DeadlineView
+    # A first contact whose hours were over before customer service received the request.
+    passed_before_receipt: bool = False
+
+
+def ticket_closed_at(ticket: WithdrawalTicket) -> datetime | None:
+    """When a closed ticket stopped owing its deadlines: decided, expired or cancelled."""
+    if ticket.decided_at is not None:
+        return ticket.decided_at
+    if ticket.status in OPEN_STATUSES:
+        return None
+    if ticket.status == TicketStatus.EXPIRED and ticket.complaint_resolution_at is not None:
+        return ticket.complaint_resolution_at
+    return ticket.updated_at
+
+
+def ticket_deadline(ticket: WithdrawalTicket, kind: str, *, now: datetime) -> DeadlineView:
+    """One of the ticket's deadlines as people read it now (no query: the row's own fields)."""
+    if kind == FIRST_CONTACT:
+        return deadline_state(
+            due_at=ticket.first_contact_due_at, met_at=ticket.first_contact_at,
+            closed_at=ticket_closed_at(ticket), now=now,
+        )
+    if kind == DECISION:
+        waiting = ticket.status == TicketStatus.WAITING_ON_REQUESTER
+        return deadline_state(
+            due_at=ticket.decision_due_at, met_at=ticket.decided_at,
+            paused_since=ticket.waiting_since if waiting else None,
+            closed_at=ticket_closed_at(ticket), now=now,
+        )
+    # The platform resolving the complaint is what expires the ticket: after it, it stays passed.
+    closed = None if ticket.status == TicketStatus.EXPIRED else ticket_closed_at(ticket)
+    return deadline_state(due_at=ticket.complaint_resolution_at, closed_at=closed, now=now)
+
+
+def ticket_deadlines(ticket: WithdrawalTicket, *, now: datetime) -> list[TicketDeadline]:
+    """The deadlines a received ticket shows, named, each with its state now."""
+    if ticket.received_at is None or ticket.status == TicketStatus.DRAFT:
+        return []
+    labels = (
+        (FIRST_CONTACT, ticket.first_contact_due_at, _("Contact customer service by")),
+        (DECISION, ticket.decision_due_at, _("Decision due by")),
+        (RESOLUTION, ticket.complaint_resolution_at, _("The platform resolves the complaint by")),
+    )
+    shown = []
+    for kind, due, label in labels:
+        if due is None:
+            continue
+        view = ticket_deadline(ticket, kind, now=now)
+        early = (
+            kind == FIRST_CONTACT and view.state == DeadlineState.MISSED and due <= ticket.received_at
+        )
+        shown.append(TicketDeadline(kind, label, view, early))
+    return shown
 
 
 def calendar_missing_years(*, today: date) -> list[int]:

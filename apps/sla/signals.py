@@ -19,6 +19,10 @@ def _queue_recompute(**kwargs: Any) -> None:
 
 
 def connect() -> None:
+    from apps.sla.notifications import on_event_saved
+    from apps.tickets.models import TicketEvent
+
+    post_save.connect(on_event_saved, sender=TicketEvent, dispatch_uid="sla-deadline-notices-withdraw")
     for model in WATCHED:
         post_save.connect(_queue_recompute, sender=model, dispatch_uid=f"sla-recompute-save-{model.__name__}")
         post_delete.connect(

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 
 from apps.accounts.models import User
@@ -21,6 +21,8 @@ from apps.casework.models import Notification, NotificationKind
 from apps.core import clock
 from apps.core.errors import ApplicationError
 from apps.policy.models import PolicySettings
+from apps.sla.notifications import deadline_owed_q
+from apps.sla.presenter import stored_moment
 from apps.tickets.models import EventKind, TicketEvent, TicketStatus, WithdrawalTicket
 
 logger = logging.getLogger(__name__)
@@ -159,8 +161,7 @@ def notification_message(notification: Notification, *, tz: ZoneInfo | None = No
         }
     deadline = _deadline_name(data.get("deadline", ""))
     if notification.kind == NotificationKind.DEADLINE_SOON:
-        due = datetime.fromisoformat(data["due_at"]) if data.get("due_at") else None
-        when = due.astimezone(tz).strftime("%Y-%m-%d %H:%M") if due and tz else (data.get("due_at") or "")
+        when = stored_moment(data.get("due_at"), tz or timezone.get_default_timezone())
         return gettext("Ticket %(reference)s: the %(deadline)s deadline is at %(time)s, within the hour.") % {
             "reference": reference,
             "deadline": deadline,
@@ -266,6 +267,7 @@ def notifications_for_breaches(*, now: datetime) -> int:
             occurred_at__lte=now,
         )
         .filter(Q(ticket__assignee__isnull=False) | Q(ticket__team__supervisor__isnull=False))
+        .filter(deadline_owed_q("ticket__"))  # not for a ticket decided or contacted since
         .values_list(
             "pk", "dedupe_key", "ticket_id", "ticket__assignee_id", "ticket__team__supervisor_id", "data"
         )
