@@ -1,17 +1,27 @@
-"""The letter coach's findings as sentences, in the active language.
+"""The letter coach's findings as sentences, in the active language, for staff or for the requester.
 
 Findings are stored as codes and parameters (Letter.coach_findings), so a letter checked in
 Chinese reads in English for an English-speaking agent, and a reworded message needs no data fix.
+Staff read the precise wording below; the requester reads plain sentences (letter_coach.consumer).
 """
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from django.utils.translation import get_language, gettext, pgettext
 
 from apps.tickets import letter_coach as coach
+from apps.tickets.letter_coach.consumer import CoachContext, coach_verdict, consumer_findings_render
 
 FindingLike = coach.Finding | Mapping[str, Any]
+Audience = Literal["staff", "consumer"]
+STAFF: Audience = "staff"
+CONSUMER: Audience = "consumer"
+
+__all__ = [
+    "CONSUMER", "STAFF", "Audience", "CoachContext", "coach_verdict", "finding_message", "findings_render",
+    "part_name",
+]
 
 
 def _english() -> bool:
@@ -115,8 +125,21 @@ def finding_message(finding: FindingLike) -> str:
     return render() if render is not None else code
 
 
-def findings_render(findings: Iterable[FindingLike]) -> list[dict[str, Any]]:
-    """The findings as stored (code, severity, field, params, span, text) plus their message."""
+def findings_render(
+    findings: Iterable[FindingLike],
+    *,
+    audience: Audience = STAFF,
+    context: CoachContext | None = None,
+    hide_fields: Iterable[str] = (),
+) -> list[dict[str, Any]]:
+    """The findings with their message for this audience.
+
+    Staff: every finding as stored (code, severity, field, params, span, text) plus its message.
+    Consumer: one plain item per rule (code, severity, field, message, copy); see
+    `consumer_findings_render` for `context` and `hide_fields`.
+    """
+    if audience == CONSUMER:
+        return consumer_findings_render(findings, context=context, hide_fields=hide_fields)
     rendered = []
     for finding in findings:
         data = finding.as_dict() if isinstance(finding, coach.Finding) else dict(finding)

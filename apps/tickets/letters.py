@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -190,3 +191,64 @@ def letter_save(
             fields=list(LETTER_FIELDS) if created else changed, actor=actor,
         )
     return letter
+
+
+# How long the newest autosave number of a ticket is remembered: far longer than a request is in flight.
+AUTOSAVE_SEQUENCE_TTL_SECONDS = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class AutosaveResult:
+    """What became of one numbered save: applied, or ignored because a newer one had arrived."""
+
+    saved: bool
+    sequence: int  # the newest number the server now holds for this ticket's letter
+    letter: Letter | None
+
+
+def _sequence_key(ticket_id: int) -> str:
+    return f"letter-autosave-sequence:{ticket_id}"
+
+
+def letter_autosave(
+    *,
+    ticket: WithdrawalTicket,
+    actor: User,
+    sequence: int,
+    complaint_time: datetime | None,
+    respondent: str,
+    reason: str,
+    body: str,
+    always: bool = False,
+) -> AutosaveResult:
+    """Save a draft's letter as it is typed, unless a newer save of it has already arrived.
+
+    The page numbers its saves (rising: the browser's clock in milliseconds), and requests can
+    arrive out of order (a slow network, a retry), so an older one must not overwrite a newer one.
+    The newest number per ticket is compared and set while the ticket row is locked. `always`: an
+    explicit save (the Save button) applies whatever its number, and still records it, so older
+    autosaves still in flight are ignored. Only a draft autosaves; `letter_save` keeps its rules
+    (a draft's letter may be incomplete, only its requester writes it).
+    """
+    if sequence < 1:
+        raise ApplicationError(
+            gettext("This save has no valid sequence number: reload the page and try again."),
+            extra={"code": "bad_sequence", "field": "sequence"},
+        )
+    with transaction.atomic():
+        locked = WithdrawalTicket.objects.select_for_update(of=("self",)).get(pk=ticket.pk)
+        if locked.status != TicketStatus.DRAFT:
+            raise ApplicationError(
+                gettext("This request has been sent: its letter is no longer saved as a draft."),
+                extra={"code": "not_draft", "status": locked.status},
+            )
+        newest = cache.get(_sequence_key(ticket.pk))
+        if newest is not None and sequence <= newest and not always:
+            return AutosaveResult(saved=False, sequence=newest, letter=None)
+        letter = letter_save(
+            ticket=locked, actor=actor, complaint_time=complaint_time, respondent=respondent,
+            reason=reason, body=body,
+        )
+        newest = max(sequence, newest or 0)
+        cache.set(_sequence_key(ticket.pk), newest, AUTOSAVE_SEQUENCE_TTL_SECONDS)
+    return AutosaveResult(saved=True, sequence=newest, letter=letter)
