@@ -41,7 +41,26 @@ PAGES = (
     ("dashboard", "/dashboard/"),
     ("queue (all tickets)", "/workspace/?tab=all"),
     ("queue (breached)", "/workspace/?tab=all&urgency=breached"),
+    # Search (apps/workspace/search.py) over every ticket: a phrase in one letter in a thousand, and a
+    # fragment of a complaint number; each letter names its complaint, so a number is in its text too.
+    ("search (letter phrase)", "/workspace/?q=" + "银杏路 417 号"),
+    ("search (number fragment)", "/workspace/?q=" + "0000123"),
 )
+# Every ticket's letter, for the search: a sentence from a few hundred, its complaint's number and
+# an address one letter in a thousand shares (the phrase searched for above).
+LETTERS = """
+INSERT INTO tickets_letter (ticket_id, respondent, reason, body, coach_findings, updated_at)
+SELECT t.id, '某某数码专营店 ' || (t.id %% 997), r.reason,
+       '本人于投诉单号 ' || c.number || ' 中投诉了对方，现因' || r.reason
+       || '，申请撤回该投诉。联系地址：银杏路 ' || (t.id %% 1000) || ' 号 ' || (t.id %% 389) || ' 室。',
+       '[]'::jsonb, now()
+FROM tickets_withdrawalticket t JOIN complaints_complaint c ON c.id = t.complaint_id
+CROSS JOIN LATERAL (
+    SELECT (ARRAY['已与商家协商一致', '误操作提交了投诉', '商家已退款',
+                  '问题已经解决', '对方已道歉'])[1 + t.id %% 5] AS reason
+) AS r
+ON CONFLICT (ticket_id) DO NOTHING
+"""
 
 
 class Timing(NamedTuple):
@@ -140,7 +159,7 @@ INSERT INTO tickets_withdrawalticket
      decision_due_at, complaint_resolution_at, stage_ends_at, deadlines_provisional,
      first_contact_breached_at, decision_breached_at, next_transition_at, version, created_at, updated_at,
      complaint_id, complaint_type_id, platform_id, stage_id, complaint_filed_at)
-SELECT id, 'BENCH' || lpad(id::text, 10, '0'), 'portal', status, filed_at, filed_at, submitted_at,
+SELECT id, {reference}, 'portal', status, filed_at, filed_at, submitted_at,
        submitted_at, submitted_at, submitted_at, filed_at + interval '72 hours', assignee_id, team_id,
        submitted_at + interval '5 minutes',
        CASE WHEN status <> 'cancelled' THEN first_contact_at END,
@@ -154,7 +173,7 @@ SELECT id, 'BENCH' || lpad(id::text, 10, '0'), 'portal', status, filed_at, filed
             THEN decision_due_at END,
        NULL, 3, filed_at, decided_at, id, complaint_type_id, platform_id, %(handled_stage)s, filed_at
 FROM bench_closed ORDER BY id
-"""
+""".replace("{reference}", sweep.BENCH_REFERENCE)
 
 
 def load_history(builder: "sweep.Builder", *, first: int, last: int, agents: list[Any]) -> None:
@@ -230,6 +249,18 @@ def measure_page(client: Any, label: str, path: str, requests: int) -> Timing:
     return Timing(label, response.status_code, len(statements), statistics.median(times), p95, times[-1])
 
 
+def load_letters() -> None:
+    """A letter for every ticket, for the search to look through (one INSERT ... SELECT)."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        cursor.execute("TRUNCATE tickets_letter")
+        cursor.execute(LETTERS, [])
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE tickets_letter")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.queue", description=__doc__.splitlines()[0])
     parser.add_argument("--total", type=int, default=DEFAULT_TOTAL, help="tickets in all (default 1000000)")
@@ -257,6 +288,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         templates = builder.open_templates()
         sweep.load(builder, templates, 0, args.open)
         load_history(builder, first=args.open + 1, last=args.total, agents=agents)
+        load_letters()
         print(f"loaded {args.total:,} tickets ({args.open:,} open) in {time.perf_counter() - started:.1f} s")
     tickets = WithdrawalTicket.objects.count()
     print(f"{tickets:,} tickets in the database; now = {builder.now.isoformat()}")

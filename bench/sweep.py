@@ -356,6 +356,11 @@ SELECT id, platform_id, 'BENCH' || lpad(id::text, 10, '0'), complaint_type_id, '
        '', filed_at, 'open', filed_at
 FROM bench_plan ORDER BY id
 """
+# A ticket number of the product's own form (CH-XXXX-XXXX, apps.tickets.models.REFERENCE_ALPHABET)
+# made from the row's id, so the pages can link to the bench's tickets.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+_DIGITS = [f"substr('{REFERENCE_ALPHABET}', 1 + mod(id / {32**k}, 32)::int, 1)" for k in range(7, -1, -1)]
+BENCH_REFERENCE = "'CH-' || " + " || ".join(_DIGITS[:4]) + " || '-' || " + " || ".join(_DIGITS[4:])
 TICKETS = """
 INSERT INTO tickets_withdrawalticket
     (id, reference, source, status, entry_completed_at, complaint_number_completed_at, identity_verified_at,
@@ -363,13 +368,13 @@ INSERT INTO tickets_withdrawalticket
      paused_seconds, first_contact_due_at, decision_due_at, complaint_resolution_at, stage_ends_at,
      deadlines_provisional, first_contact_breached_at, decision_breached_at, next_transition_at, version,
      created_at, updated_at, complaint_id, complaint_type_id, platform_id, stage_id, complaint_filed_at)
-SELECT id, 'BENCH' || lpad(id::text, 10, '0'), 'portal', status, filed_at, filed_at, submitted_at,
+SELECT id, {reference}, 'portal', status, filed_at, filed_at, submitted_at,
        submitted_at, submitted_at, received_at, stage_entered_at, first_contact_at, '',
        0, first_contact_due_at, decision_due_at, complaint_resolution_at, stage_ends_at,
        deadlines_provisional, first_contact_breached_at, decision_breached_at, next_transition_at, 1,
        filed_at, submitted_at, id, complaint_type_id, platform_id, stage_id, filed_at
 FROM bench_plan ORDER BY id
-"""
+""".replace("{reference}", BENCH_REFERENCE)
 # A minimal history, so the event log's unique keys and the stage entries are as large as the tickets.
 HISTORY = [
     """

@@ -7,6 +7,9 @@ class CoreConfig(AppConfig):
     name = "apps.core"
     verbose_name = _("Core")
 
+    def ready(self) -> None:
+        from apps.core import lookups  # noqa: F401  (registers field__icontains_escaped)
+
 
 class ChehuiAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with the site only supervisors and administrators may use."""

@@ -7,13 +7,12 @@ Pages are read with a keyset cursor, one query per stage at most, so a page cost
 whatever the queue's length and wherever in it the page is.
 """
 
-import base64
-import json
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from apps.accounts.models import AgentProfile, User
 from apps.conversation.selectors import unread_by_staff
@@ -24,10 +23,13 @@ from apps.sla.aging import StageSpec, success_estimate
 from apps.sla.policy import stage_specs
 from apps.tickets.models import QUEUE_STATUSES, WithdrawalTicket
 from apps.tickets.selectors import ticket_scope_q
+from apps.workspace.keyset import Column, after, decode, encode, ordering, position
+from apps.workspace.search import ticket_search
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 SOON = timedelta(hours=1)
+FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
 
 
 class Tab:
@@ -47,6 +49,8 @@ class QueueFilters:
     urgency: str = ""  # "breached", "soon" or ""
     missing_documents: bool = False
     search: str = ""
+    sort: str = "loss"
+    descending: bool = False
 
 
 @dataclass
@@ -72,10 +76,8 @@ def stage_ranking(specs: tuple[StageSpec, ...]) -> list[StageSpec]:
 
 
 def queue_tabs(*, user: User) -> list[str]:
-    tabs = [Tab.MINE, Tab.UNASSIGNED, Tab.TEAM]
-    if user.has_perm("tickets.supervise_tickets"):
-        tabs.append(Tab.ALL)
-    return tabs
+    """Every agent has the four: "all" is all the tickets they may see (a supervisor: every one)."""
+    return [Tab.MINE, Tab.UNASSIGNED, Tab.TEAM, Tab.ALL]
 
 
 def _missing_documents_q() -> Q:
@@ -92,19 +94,37 @@ def _missing_documents_q() -> Q:
     return Q(Exists(by_type)) | Q(Exists(by_case))
 
 
+def _team_of(user: User) -> int | None:
+    return AgentProfile.objects.filter(user=user).values_list("team_id", flat=True).first()
+
+
+def _tab_q(tab: str, *, user: User, team_id: int | None) -> Q:
+    if tab == Tab.MINE:
+        return Q(assignee=user)
+    if tab == Tab.UNASSIGNED:
+        return Q(assignee__isnull=True)
+    if tab == Tab.TEAM:
+        return Q(team_id=team_id) if team_id else Q(pk__in=[])
+    return Q()
+
+
+def tab_counts(*, user: User, filters: QueueFilters, now: datetime) -> dict[str, int]:
+    """How many tickets each tab holds under the same filters: one query (two with a team)."""
+    every = queue_queryset(user=user, filters=replace(filters, tab=Tab.ALL), now=now)
+    team_id = _team_of(user)
+    return every.aggregate(**{
+        tab: Count("pk", filter=_tab_q(tab, user=user, team_id=team_id)) for tab in queue_tabs(user=user)
+    })
+
+
 def queue_queryset(*, user: User, filters: QueueFilters, now: datetime) -> QuerySet[WithdrawalTicket]:
-    """The tickets of the queue for this user and these filters, unordered."""
+    """The tickets of the queue for this user and these filters, unordered (the search is search_page's)."""
     scope = ticket_scope_q(user=user)
     if scope is None:
         return WithdrawalTicket.objects.none()
     query = WithdrawalTicket.objects.filter(scope, status__in=QUEUE_STATUSES)
-    if filters.tab == Tab.MINE:
-        query = query.filter(assignee=user)
-    elif filters.tab == Tab.UNASSIGNED:
-        query = query.filter(assignee__isnull=True)
-    elif filters.tab == Tab.TEAM:
-        team_id = AgentProfile.objects.filter(user=user).values_list("team_id", flat=True).first()
-        query = query.filter(team_id=team_id) if team_id else query.none()
+    if filters.tab != Tab.ALL:
+        query = query.filter(_tab_q(filters.tab, user=user, team_id=_team_of(user)))
     if filters.platform:
         query = query.filter(platform_id=filters.platform)
     if filters.complaint_type:
@@ -117,87 +137,161 @@ def queue_queryset(*, user: User, filters: QueueFilters, now: datetime) -> Query
         query = query.filter(
             Q(first_contact_breached_at__isnull=False) | Q(decision_breached_at__isnull=False)
         )
-    elif filters.urgency == "soon":
+    elif filters.urgency == "soon":  # not yet breached: still something to save
         query = query.filter(
-            Q(decision_due_at__lte=now + SOON)
-            | Q(first_contact_at__isnull=True, first_contact_due_at__lte=now + SOON)
+            Q(decision_breached_at__isnull=True, decision_due_at__gt=now, decision_due_at__lte=now + SOON)
+            | Q(
+                first_contact_at__isnull=True, first_contact_breached_at__isnull=True,
+                first_contact_due_at__gt=now, first_contact_due_at__lte=now + SOON,
+            )
         )
     if filters.missing_documents:
         query = query.filter(_missing_documents_q())
-    term = filters.search.strip()
-    if term:
-        query = query.filter(Q(reference__iexact=term) | Q(complaint__number__iexact=term.replace(" ", "")))
     return query
 
 
-MAX_CURSOR_RANK = 1000  # stages ranked; far more than any policy has
-MAX_BIGINT = 2**63
+# How the queue may be sorted: the costliest wait first (the designed order), or by one column.
+SORT_LOSS = "loss"
+SORT_COLUMNS: dict[str, tuple[str, bool]] = {  # key: (field, newest or latest first by default)
+    "decision_due": ("decision_due_at", False),
+    "first_contact_due": ("first_contact_due_at", False),
+    "received": ("received_at", True),
+}
+SORTS = (SORT_LOSS, *SORT_COLUMNS)
+ID = Column("id")
 
 
-def _encode(rank: int, due: datetime | None, pk: int) -> str:
-    raw = json.dumps([rank, due.isoformat() if due else None, pk]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def _stage_columns(spec: StageSpec | None) -> list[Column]:
+    """A stage's own order by the loss an hour costs: in a decaying stage that loss falls with time
+    spent in it, so the latest entered comes first; ties (and stages that do not decay, whose loss
+    is nil) by the nearest decision deadline."""
+    due = Column("decision_due_at", is_time=True)
+    if spec is not None and spec.decay_rate and spec.decay_period_hours:
+        return [Column("stage_entered_at", descending=True, is_time=True), due, ID]
+    return [due, ID]
 
 
-def _decode(cursor: str) -> tuple[int, datetime | None, int] | None:
-    """Read a cursor this module wrote; anything else (edited by hand, forged) is None: page one."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        rank, due, pk = json.loads(raw)
-        moment = datetime.fromisoformat(due) if due else None
-        rank, pk = int(rank), int(pk)
-    except (ValueError, TypeError, OverflowError):
-        return None
-    if moment is not None and moment.utcoffset() is None:  # every time written here is aware
-        return None
-    if not (0 <= rank < MAX_CURSOR_RANK and 0 < pk < MAX_BIGINT):  # nor past what a column holds
-        return None
-    return rank, moment, pk
+def _sort_columns(sort: str, descending: bool) -> list[Column]:
+    field, _default = SORT_COLUMNS[sort]
+    return [Column(field, descending=descending, is_time=True), ID]
+
+
+def _loss_at(spec: StageSpec | None, entered: datetime | None, now: datetime) -> float:
+    if spec is None or entered is None:
+        return 0.0
+    return spec.hourly_loss(max((now - entered).total_seconds(), 0.0) / 3600)
+
+
+def _hourly_loss(spec: StageSpec | None, ticket: WithdrawalTicket, now: datetime) -> float:
+    return _loss_at(spec, ticket.stage_entered_at, now)
+
+
+RELATED = ("platform", "complaint_type", "stage", "special_case", "assignee", "complaint")
 
 
 def queue_page(
     *, user: User, filters: QueueFilters, now: datetime, cursor: str = "", size: int = PAGE_SIZE
 ) -> QueuePage:
-    """One page of the queue, costliest-to-wait first, in a fixed number of queries."""
+    """One page of the queue in the order it says, in a fixed number of queries.
+
+    By loss (the default): one keyset query per stage, each in that stage's own order, merged by
+    what an hour of waiting costs now, the deadline and the id; the cursor keeps each stage's
+    position, so a stage's rows are never skipped or repeated whatever the others do. By a column:
+    one keyset query on it.
+    """
     size = max(1, min(size, MAX_PAGE_SIZE))
     specs = stage_specs()
-    stages = {stage.code: stage for stage in Stage.objects.all()}
-    ranked = [stages[spec.code] for spec in stage_ranking(specs) if spec.code in stages]
-    base = queue_queryset(user=user, filters=filters, now=now)
-    after = _decode(cursor) if cursor else None
-    tickets: list[tuple[int, WithdrawalTicket]] = []
-    for rank, stage in enumerate(ranked):
-        if after is not None and rank < after[0]:
-            continue
-        if filters.stage and filters.stage != stage.pk:
-            continue
-        part = base.filter(stage=stage)
-        if after is not None and rank == after[0] and after[1] is not None:
-            part = part.filter(
-                Q(decision_due_at__gt=after[1]) | Q(decision_due_at=after[1], pk__gt=after[2])
-            )
-        part = part.order_by("decision_due_at", "pk").select_related(
-            "platform", "complaint_type", "stage", "special_case", "assignee", "complaint"
-        ).annotate(unread_message=unread_by_staff())
-        for ticket in part[: size + 1 - len(tickets)]:
-            tickets.append((rank, ticket))
-        if len(tickets) > size:
-            break
-    more = len(tickets) > size
-    tickets = tickets[:size]
-    next_cursor = None
-    if more and tickets:
-        rank, last = tickets[-1]
-        next_cursor = _encode(rank, last.decision_due_at, last.pk)
+    ranked = _ranked_stages(specs)
+    stage_codes = {stage.pk: stage.code for stage in ranked}
+    base: QuerySet[WithdrawalTicket] = queue_queryset(user=user, filters=filters, now=now).select_related(
+        *RELATED
+    ).annotate(
+        unread_message=unread_by_staff()
+    )
+    by_code = {spec.code: spec for spec in specs}
+    if filters.sort != SORT_LOSS:
+        columns = _sort_columns(filters.sort, filters.descending)
+        state = decode(cursor, {"c": columns}) or {}
+        part = base.filter(after(columns, state["c"])) if "c" in state else base
+        found: list[WithdrawalTicket] = list(part.order_by(*ordering(columns))[: size + 1])
+        more, tickets = len(found) > size, found[:size]
+        next_cursor = encode({"c": position(columns, tickets[-1])}) if more and tickets else None
+    else:
+        layouts = {
+            str(stage.pk): _stage_columns(by_code.get(stage.code)) for stage in ranked
+            if not filters.stage or filters.stage == stage.pk
+        }
+        state = decode(cursor, layouts) or {}
+        # Each stage's candidates as bare keys (cheap), merged; then the page's rows in one query.
+        keys = ("id", "stage_entered_at", "decision_due_at")
+        merged: list[tuple[tuple[float, datetime, int], str, dict[str, Any]]] = []
+        plain = queue_queryset(user=user, filters=filters, now=now)
+        for name, columns in layouts.items():
+            part = plain.filter(stage_id=int(name))
+            if name in state:
+                part = part.filter(after(columns, state[name]))
+            spec = by_code.get(stage_codes[int(name)])
+            for values in part.order_by(*ordering(columns)).values_list(*keys)[: size + 1]:
+                row = dict(zip(keys, values, strict=True))
+                loss = _loss_at(spec, row["stage_entered_at"], now)
+                merged.append(((-loss, row["decision_due_at"] or FAR_FUTURE, row["id"]), name, row))
+        merged.sort(key=lambda entry: entry[0])
+        more = len(merged) > size
+        taken = merged[:size]
+        for _key, name, row in taken:
+            state[name] = [row[column.field] for column in layouts[name]]
+        chosen = {ticket.pk: ticket for ticket in base.filter(pk__in=[row["id"] for _k, _n, row in taken])}
+        tickets = [chosen[row["id"]] for _key, _name, row in taken if row["id"] in chosen]
+        next_cursor = encode(state) if more and taken else None
     return QueuePage(
-        rows=_rows([ticket for _rank, ticket in tickets], specs, now),
+        rows=_rows(tickets, specs, now),
         next_cursor=next_cursor,
         tabs=queue_tabs(user=user),
         stages=ranked,
     )
 
 
-def _rows(tickets: list[WithdrawalTicket], specs: tuple[StageSpec, ...], now: datetime) -> list[QueueRow]:
+NEWEST_FIRST = [Column("id", descending=True)]
+
+
+def _ranked_stages(specs: tuple[StageSpec, ...]) -> list[Stage]:
+    stages = {stage.code: stage for stage in Stage.objects.all()}
+    return [stages[spec.code] for spec in stage_ranking(specs) if spec.code in stages]
+
+
+def search_page(
+    *, user: User, filters: QueueFilters, now: datetime, cursor: str = "", size: int = PAGE_SIZE
+) -> QueuePage:
+    """Tickets the search term finds among all the viewer may see (any tab, any status), newest first.
+
+    The platform, type, stage and special-case filters still apply; the tab and the deadline
+    filters do not (a search looks everywhere). Two queries for the tickets, whatever the term.
+    """
+    size = max(1, min(size, MAX_PAGE_SIZE))
+    specs = stage_specs()
+    found = ticket_search(user=user, term=filters.search)
+    for name, value in (
+        ("platform_id", filters.platform), ("complaint_type_id", filters.complaint_type),
+        ("stage_id", filters.stage), ("special_case_id", filters.special_case),
+    ):
+        if value:
+            found = found.filter(**{name: value})
+    state = decode(cursor, {"c": NEWEST_FIRST}) or {}
+    if "c" in state:
+        found = found.filter(after(NEWEST_FIRST, state["c"]))
+    rows: list[WithdrawalTicket] = list(
+        found.select_related(*RELATED).annotate(unread_message=unread_by_staff()).order_by("-id")[: size + 1]
+    )
+    more, tickets = len(rows) > size, rows[:size]
+    return QueuePage(
+        rows=_rows(tickets, specs, now),
+        next_cursor=encode({"c": position(NEWEST_FIRST, tickets[-1])}) if more and tickets else None,
+        tabs=queue_tabs(user=user),
+        stages=_ranked_stages(specs),
+    )
+
+
+def _rows(tickets: Sequence[WithdrawalTicket], specs: tuple[StageSpec, ...], now: datetime) -> list[QueueRow]:
     tiers = list(EvidenceTier.objects.all())
     present: dict[int, set[int]] = {}
     for ticket_id, tier_id in (
@@ -212,7 +306,6 @@ def _rows(tickets: list[WithdrawalTicket], specs: tuple[StageSpec, ...], now: da
     for ticket in tickets:
         have = present.get(ticket.pk, set())
         spec = by_code.get(ticket.stage.code) if ticket.stage else None
-        in_stage = (now - ticket.stage_entered_at).total_seconds() / 3600 if ticket.stage_entered_at else 0.0
         rows.append(QueueRow(
             ticket=ticket,
             estimate=success_estimate(
@@ -221,7 +314,7 @@ def _rows(tickets: list[WithdrawalTicket], specs: tuple[StageSpec, ...], now: da
             ) if ticket.complaint_filed_at else None,
             stage_left=max(ticket.stage_ends_at - now, timedelta(0)) if ticket.stage_ends_at else None,
             tiers=[(tier, tier.pk in have) for tier in tiers],
-            hourly_loss=spec.hourly_loss(in_stage) if spec else 0.0,
+            hourly_loss=_hourly_loss(spec, ticket, now),
         ))
     return rows
 
@@ -233,6 +326,7 @@ def filters_from(params: Any, *, default_tab: str) -> QueueFilters:
         return id_from_text(params.get(name, ""))
 
     tab = params.get("tab") or default_tab
+    sort = params.get("sort") or SORT_LOSS
     return QueueFilters(
         tab=tab if tab in (Tab.MINE, Tab.UNASSIGNED, Tab.TEAM, Tab.ALL) else default_tab,
         platform=number("platform"),
@@ -241,5 +335,10 @@ def filters_from(params: Any, *, default_tab: str) -> QueueFilters:
         special_case=number("special_case"),
         urgency=params.get("urgency") if params.get("urgency") in ("breached", "soon") else "",
         missing_documents=params.get("missing") == "1",
-        search=(params.get("q") or "")[:64],
+        search=" ".join((params.get("q") or "").split())[:64],
+        sort=sort if sort in SORTS else SORT_LOSS,
+        descending=(
+            params.get("dir", "desc" if SORT_COLUMNS[sort][1] else "asc") == "desc"
+            if sort in SORT_COLUMNS else False
+        ),
     )

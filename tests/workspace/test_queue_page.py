@@ -35,7 +35,7 @@ def test_a_preliminary_ticket_comes_before_an_older_one_in_evidence_check(now):
     )
 
 
-def test_within_a_stage_the_nearest_decision_deadline_comes_first(now):
+def test_within_a_stage_the_ticket_that_entered_it_last_loses_most_and_comes_first(now):
     agent = agent_with(platforms=("wechat", "alipay"))
     wechat = received_ticket(filed="2026-11-24 09:30", submitted="2026-11-24 09:40")  # due +72 h
     alipay = received_ticket(filed="2026-11-24 09:35", submitted="2026-11-24 09:45", platform_code="alipay")
@@ -120,7 +120,7 @@ def test_the_queue_page_runs_a_fixed_number_of_queries(as_user, now, rows, djang
     assert page.content.decode().count('data-reference="') == rows
 
 
-QUERIES_PER_QUEUE_PAGE = 19
+QUERIES_PER_QUEUE_PAGE = 23
 
 
 def _cursor(*parts) -> str:

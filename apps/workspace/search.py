@@ -1,0 +1,88 @@
+"""Search over every ticket the viewer may see, whatever its status or tab.
+
+What a term finds: the ticket number, the complaint number, the respondent (in the complaint and in
+the letter), the requester's name, the last four digits of the requester's phone (a term of four
+digits), and the text of the letter (its reason too) and of the thread's messages, Chinese or English.
+
+How: each source is one `LIKE '%term%'` (case-insensitive) on its own table, served on PostgreSQL by
+a pg_trgm GIN index (migration workspace 0002), whose trigrams cover Chinese as well as Latin
+text; the ticket ids they give are united in one subquery, and the page is a keyset on the id,
+newest first. On SQLite (the embedded default) the same SQL runs without the indexes. A term shorter
+than three characters gives no trigram to look up, so it is matched whole (numbers, names) and not
+inside the texts.
+"""
+
+from collections.abc import Sequence
+
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from apps.accounts.models import User
+from apps.complaints.models import Complaint
+from apps.conversation.models import Message
+from apps.tickets.models import Letter, WithdrawalTicket
+from apps.tickets.selectors import ticket_scope_q
+
+MIN_INSIDE_TEXT = 3  # pg_trgm needs three characters to find a term inside a text
+MAX_TERM = 64
+
+
+def like_pattern(term: str) -> str:
+    """`term` anywhere in a text, its own % and _ taken literally."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _sources(term: str) -> list[QuerySet]:
+    """One query per place a term may be found, each answering ticket ids."""
+    pattern = like_pattern(term)
+    inside = len(term) >= MIN_INSIDE_TEXT
+    match = "icontains_escaped" if inside else "exact"
+    value = pattern if inside else term
+    sources: list[QuerySet] = [
+        WithdrawalTicket.objects.filter(**{f"reference__{match}": value}).values("id"),
+        WithdrawalTicket.objects.filter(
+            complaint__in=Complaint.objects.filter(
+                Q(**{f"number__{match}": value}) | Q(**{f"respondent__{match}": value})
+            ).values("id")
+        ).values("id"),
+        WithdrawalTicket.objects.filter(
+            requester__in=User.objects.filter(_person_q(term, match, value)).values("id")
+        ).values("id"),
+    ]
+    if inside:
+        sources.append(
+            Letter.objects.filter(
+                Q(body__icontains_escaped=pattern) | Q(reason__icontains_escaped=pattern)
+                | Q(respondent__icontains_escaped=pattern)
+            ).values("ticket_id")
+        )
+        sources.append(Message.objects.filter(body__icontains_escaped=pattern).values("ticket_id"))
+    return sources
+
+
+def _person_q(term: str, match: str, value: str) -> Q:
+    names = Q(**{f"display_name__{match}": value})
+    if term.isdigit() and len(term) == 4:  # the last four digits of a phone number
+        names |= Q(phone__endswith=term)
+    return names
+
+
+def _union(sources: Sequence[QuerySet]) -> RawSQL:
+    parts: list[str] = []
+    params: list[object] = []
+    for source in sources:
+        sql, source_params = source.order_by().query.sql_with_params()
+        parts.append(sql)
+        params.extend(source_params)
+    # Each part is SQL Django compiled from a queryset, its values kept apart as parameters.
+    return RawSQL(" UNION ".join(parts), params)  # noqa: S611
+
+
+def ticket_search(*, user: User, term: str) -> QuerySet[WithdrawalTicket]:
+    """The tickets `user` may see in which `term` is found, any status; unordered."""
+    term = " ".join(term.split())[:MAX_TERM]
+    scope = ticket_scope_q(user=user)
+    if not term or scope is None:
+        return WithdrawalTicket.objects.none()
+    return WithdrawalTicket.objects.filter(scope, pk__in=_union(_sources(term))).exclude(status="draft")
