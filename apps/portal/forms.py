@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.errors import ApplicationError
 from apps.policy.models import ComplaintType, EvidenceTier, Platform, SpecialCase
@@ -63,26 +64,62 @@ class ComplaintNumberForm(forms.Form):
     )
 
 
+# The letter form speaks to requesters in the coach's words (letter_coach.glossary), with Chinese punctuation.
+LETTER_FORM = "letter form"
+LETTER_TOO_LONG = {"max_length": _("At most %(limit_value)d characters: this text has %(show_value)d.")}
+
+
 class LetterForm(forms.Form):
     complaint_time = forms.DateTimeField(
-        label=_("When did you file the complaint? (to the minute)"),
+        label=pgettext_lazy(LETTER_FORM, "When did you file the complaint? (to the minute)"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": 60}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     respondent = forms.CharField(
-        label=_("Who did you complain about?"), max_length=200, required=False,
-        help_text=_("The person, shop or account named in the complaint."),
+        label=pgettext_lazy(LETTER_FORM, "Who did you complain about?"), max_length=200, required=False,
+        error_messages=LETTER_TOO_LONG,
+        help_text=pgettext_lazy(LETTER_FORM, "The person, shop or account named in the complaint."),
     )
     reason = forms.CharField(
-        label=_("Why do you want to withdraw it?"), max_length=2000, required=False,
+        label=pgettext_lazy(LETTER_FORM, "Why do you want to withdraw it?"), max_length=2000, required=False,
+        error_messages=LETTER_TOO_LONG,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     body = forms.CharField(
-        label=_("Your letter"), max_length=5000, required=False,
+        label=pgettext_lazy(LETTER_FORM, "Your letter"), max_length=5000, required=False,
+        error_messages=LETTER_TOO_LONG,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("Problem, request, remedy: say what happened, ask for the withdrawal, offer a remedy."),
+        help_text=pgettext_lazy(
+            LETTER_FORM,
+            "Say what happened, ask for the complaint to be withdrawn, and say what compensation you offer "
+            "the other party.",
+        ),
     )
+    # The page numbers its saves so an older autosave never overwrites a newer one (letter_autosave).
+    sequence = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class LetterAutosaveForm(LetterForm):
+    """The letter as it stands while it is typed, with the page's number for this save."""
+
+    sequence = forms.IntegerField(
+        min_value=1,
+        error_messages={
+            "required": _("This save has no valid sequence number: reload the page and try again."),
+            "invalid": _("This save has no valid sequence number: reload the page and try again."),
+            "min_value": _("This save has no valid sequence number: reload the page and try again."),
+        },
+    )
+
+    def first_error(self) -> tuple[str, str]:
+        """The first problem with the input, as (field, a sentence naming the field)."""
+        for name, errors in self.errors.items():
+            if name in self.fields and name != "sequence":
+                label = self.fields[name].label
+                return name, str(_("%(field)s: %(error)s")) % {"field": label, "error": errors[0]}
+            return name, str(errors[0])
+        return "", ""
 
 
 class EvidenceForm(forms.Form):

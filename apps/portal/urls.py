@@ -1,7 +1,7 @@
 from django.urls import path
 
 import apps.core.converters  # noqa: F401  (registers <reference:>, <code:>, <id:>)
-from apps.portal import conversation_views, views
+from apps.portal import conversation_views, letter_step, views
 
 app_name = "portal"
 
@@ -12,7 +12,11 @@ urlpatterns = [
     path("withdraw/<reference:reference>/complaint/", views.step_complaint, name="step_complaint"),
     path("withdraw/<reference:reference>/identity/", views.step_identity, name="step_identity"),
     path("withdraw/<reference:reference>/letter/", views.step_letter, name="step_letter"),
-    path("withdraw/<reference:reference>/letter/check/", views.letter_live_check, name="letter_check"),
+    path("withdraw/<reference:reference>/letter/check/", letter_step.letter_live_check, name="letter_check"),
+    path(
+        "withdraw/<reference:reference>/letter/autosave/", letter_step.letter_autosave_view,
+        name="letter_autosave",
+    ),
     path("withdraw/<reference:reference>/submit/", views.step_submit, name="step_submit"),
     path("withdraw/<reference:reference>/abandon/", views.draft_abandon, name="draft_abandon"),
     path("tickets/", views.my_tickets, name="my_tickets"),

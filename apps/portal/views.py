@@ -6,8 +6,9 @@ Views parse input, call one intake service or selector and render; the rules liv
 from datetime import timedelta
 from typing import Any, cast
 
+from django.conf import settings as conf
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from apps.conversation.services import (
 )
 from apps.core import clock
 from apps.core.converters import id_from_text
+from apps.core.demo.fresh import demo_complaint_file
 from apps.core.errors import ApplicationError
 from apps.evidence.services import evidence_upload
 from apps.intake import services as intake
@@ -44,10 +46,10 @@ from apps.portal.forms import (
     apply_error,
 )
 from apps.portal.identity_step import identity_step
+from apps.portal.letter_step import letter_context, letter_initial, max_evidence_mb
 from apps.sla.policy import stage_specs
 from apps.sla.selectors import clock_preview
-from apps.tickets.letter_coach_messages import findings_render
-from apps.tickets.letters import letter_check, letter_save
+from apps.tickets.letters import letter_autosave, letter_save
 from apps.tickets.models import EventKind, Letter, TicketEvent, TicketStatus, WithdrawalTicket
 
 STEP_URLS = {1: "portal:step_platform", 2: "portal:step_complaint", 3: "portal:step_identity",
@@ -166,46 +168,24 @@ def step_identity(request: HttpRequest, reference: str) -> HttpResponse:
     return identity_step(request, ticket, _wizard, _step_redirect)
 
 
-def _max_mb() -> int:
-    return PolicySettings.objects.values_list("max_evidence_bytes", flat=True).get() // (1024 * 1024)
-
-
-def _letter_context(ticket: WithdrawalTicket, form: LetterForm,
-                    evidence_form: EvidenceForm | None = None) -> dict[str, Any]:
-    progress = ticket_progress(ticket=ticket, now=clock.now())
-    letter = Letter.objects.filter(ticket=ticket).first()
-    return {
-        "form": form,
-        "letter": letter,
-        "findings": findings_render(letter.coach_findings) if letter is not None else [],
-        "progress": progress,
-        "evidence_form": evidence_form or EvidenceForm(documents=[c.document for c in progress.documents]),
-        "files": ticket.evidence_files.select_related("tier", "document").all(),
-        "max_mb": _max_mb(),
-    }
-
-
-def _letter_initial(ticket: WithdrawalTicket) -> dict[str, Any]:
-    """The saved letter, or the respondent from the complaint for a first draft."""
-    letter = Letter.objects.filter(ticket=ticket).first()
-    if letter is not None:
-        return {"complaint_time": letter.complaint_time, "respondent": letter.respondent,
-                "reason": letter.reason, "body": letter.body}
-    return {"respondent": ticket.complaint.respondent} if ticket.complaint is not None else {}
-
-
 @requester_required
 def step_letter(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = own_ticket(request, reference)
     if ticket.status != TicketStatus.DRAFT or ticket.identity_verified_at is None:
         return _step_redirect(ticket)
-    form = LetterForm(request.POST or None, initial=_letter_initial(ticket))
+    form = LetterForm(request.POST or None, initial=letter_initial(ticket))
     if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        sequence = values.pop("sequence", None)
         try:
-            letter_save(ticket=ticket, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            if sequence:  # the page numbered this save: autosaves still in flight must not undo it
+                letter_autosave(ticket=ticket, actor=cast(User, request.user), sequence=sequence, always=True,
+                                **values)
+            else:
+                letter_save(ticket=ticket, actor=cast(User, request.user), **values)
         except ApplicationError as error:
             apply_error(form, error)
-            context = _letter_context(ticket, form)
+            context = letter_context(ticket, form)
             return _wizard(request, ticket, 4, "portal/step_letter.html", context)
         if "continue" in request.POST:
             try:
@@ -217,25 +197,7 @@ def step_letter(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, _("Your letter is saved."))
             return redirect("portal:step_letter", reference=ticket.reference)
-    return _wizard(request, ticket, 4, "portal/step_letter.html", _letter_context(ticket, form))
-
-
-@requester_required
-@require_POST
-def letter_live_check(request: HttpRequest, reference: str) -> HttpResponse:
-    """The coach's findings on the draft as it is typed (JSON); nothing is saved."""
-    own_ticket(request, reference)
-    form = LetterForm(request.POST)
-    form.is_valid()
-    data = form.cleaned_data
-    try:
-        report = letter_check(
-            complaint_time=data.get("complaint_time"), respondent=data.get("respondent") or "",
-            reason=data.get("reason") or "", body=data.get("body") or "",
-        )
-    except ApplicationError as error:
-        return JsonResponse({"message": error.message, "extra": error.extra}, status=400)
-    return JsonResponse({"score": report.score, "findings": findings_render(report.findings)})
+    return _wizard(request, ticket, 4, "portal/step_letter.html", letter_context(ticket, form))
 
 
 @requester_required
@@ -258,8 +220,8 @@ def evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
             return redirect(_back_to(ticket))
     if ticket.status != TicketStatus.DRAFT:
         return ticket_page(request, ticket, evidence_form=form, status=400)
-    letter_form = LetterForm(initial=_letter_initial(ticket))
-    context = {**_letter_context(ticket, letter_form, form), "status": 400}
+    letter_form = LetterForm(initial=letter_initial(ticket))
+    context = {**letter_context(ticket, letter_form, form), "status": 400}
     return _wizard(request, ticket, 4, "portal/step_letter.html", context)
 
 
@@ -352,7 +314,7 @@ def ticket_page(request: HttpRequest, ticket: WithdrawalTicket, *, evidence_form
             .order_by("-occurred_at").values_list("data__message", flat=True).first()
             if ticket.status == TicketStatus.WAITING_ON_REQUESTER else None
         ),
-        "max_mb": _max_mb(),
+        "max_mb": max_evidence_mb(),
     }, status=status)
 
 
@@ -391,8 +353,15 @@ def ticket_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def cool_off(request: HttpRequest) -> HttpResponse:
     """The cooling-off lane: cancel one's own fresh low-risk complaint in one step."""
     form = CoolOffForm(request.POST or request.GET or None)
-    done = None
-    if request.method == "POST" and form.is_valid():
+    done = fresh = None
+    if request.method == "POST" and "demo_complaint" in request.POST:
+        # Demo tools only (never in production): file a complaint now, so there is one to cancel.
+        if not conf.DEMO_TOOLS:
+            raise Http404
+        fresh = demo_complaint_file(requester=cast(User, request.user), now=clock.now())
+        complaint = fresh.complaint
+        form = CoolOffForm(initial={"platform": complaint.platform_id, "number": complaint.number})
+    elif request.method == "POST" and form.is_valid():
         try:
             done = intake.complaint_cool_off_cancel(
                 platform=form.cleaned_data["platform"], number=form.cleaned_data["number"],
@@ -405,5 +374,6 @@ def cool_off(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/cool_off.html", {
         "form": form, "done": done, "minutes": settings.cooling_off_minutes,
         "low_risk_types": ComplaintType.objects.filter(low_risk=True),
+        "demo_tools": conf.DEMO_TOOLS, "fresh": fresh,
     })
 

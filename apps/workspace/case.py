@@ -9,7 +9,14 @@ from django.utils.translation import gettext
 from apps.accounts.models import User
 from apps.casework.models import ContactChannel
 from apps.casework.selectors import RouteChoice, reply_templates_offered, route_choices
-from apps.casework.services import personal_data_masked
+from apps.casework.services import (
+    RevealPurpose,
+    claim_refusal,
+    missing_documents,
+    personal_data_masked,
+    reveal_refusal,
+)
+from apps.casework.services.common import complaint_stage
 from apps.casework.services.personal_data import PersonalDataField
 from apps.conversation.selectors import ThreadEntry, thread_for
 from apps.conversation.services import MAX_ATTACHMENTS, MESSAGE_STATUSES
@@ -18,11 +25,22 @@ from apps.intake.selectors import TicketProgress, ticket_progress
 from apps.policy.models import DocumentRequirement, EvidenceTier
 from apps.tickets.letter_coach_messages import findings_render
 from apps.tickets.letters import letter_check
-from apps.tickets.models import Letter, TicketStatus, WithdrawalTicket
+from apps.tickets.models import Letter, WithdrawalTicket
+from apps.workspace.actions import (
+    ActionSection,
+    CaseAction,
+    action_sections,
+    case_actions,
+    confirmation_text,
+)
 
-DECIDABLE = (TicketStatus.ASSIGNED, TicketStatus.WAITING_ON_REQUESTER)
-CLAIMABLE = (TicketStatus.RECEIVED, TicketStatus.WAITING_ON_REQUESTER)
-REOPENABLE = (TicketStatus.REFUSED, TicketStatus.ROUTED, TicketStatus.EXPIRED)
+
+@dataclass(frozen=True)
+class PersonalField:
+    code: str
+    label: str
+    masked: str
+    can_reveal: bool  # the viewer may ask to see it unmasked (with a reason)
 
 
 @dataclass
@@ -34,7 +52,8 @@ class CaseView:
     findings: list[dict[str, Any]]
     files: list[EvidenceFile]
     masked: dict[str, str]
-    personal_fields: list[tuple[str, str, str]]
+    personal_fields: list[PersonalField]
+    purposes: list[tuple[str, str]]
     routes: list[RouteChoice]
     templates: list[Any]
     channels: list[tuple[str, str]]
@@ -44,6 +63,10 @@ class CaseView:
     can_reopen: bool
     can_reveal: bool
     agents: list[User]
+    actions: list[ActionSection]
+    action: dict[str, CaseAction]  # by code, for the forms
+    replies: list[tuple[Any, str]]  # refusal templates with their text in the requester's language
+    confirmations: dict[str, str]  # what each decision that cannot be taken back does, for its dialog
     thread: list[ThreadEntry]
     can_reply: bool  # write to the requester: the ticket's agent or a supervisor, while the thread is open
     can_file: bool  # file an attachment as evidence
@@ -51,6 +74,10 @@ class CaseView:
     tiers: list[EvidenceTier]
     documents: list[DocumentRequirement]
     max_attachments: int = MAX_ATTACHMENTS
+
+
+def _enabled(actions: dict[str, CaseAction], code: str) -> bool:
+    return code in actions and actions[code].enabled
 
 
 def reads_for_staff(*, ticket: WithdrawalTicket, viewer: User) -> bool:
@@ -86,6 +113,13 @@ def case_view(*, ticket: WithdrawalTicket, viewer: User, now: datetime) -> CaseV
     masked = personal_data_masked(ticket=ticket)
     progress = ticket_progress(ticket=ticket, now=now)
     supervisor = viewer.has_perm("tickets.supervise_tickets")
+    actions = case_actions(
+        ticket=ticket, viewer=viewer, stage=complaint_stage(ticket, now),
+        missing=lambda: missing_documents(ticket, now), claim=lambda: claim_refusal(ticket, viewer),
+    )
+    by_code = {action.code: action for action in actions}
+    templates = list(reply_templates_offered())
+    language = ticket.requester.preferred_language if ticket.requester is not None else None
     handler = ticket.assignee_id == viewer.pk or supervisor
     can_reply = handler and ticket.status in MESSAGE_STATUSES
     agents: list[User] = []
@@ -103,18 +137,30 @@ def case_view(*, ticket: WithdrawalTicket, viewer: User, now: datetime) -> CaseV
         files=list(ticket.evidence_files.select_related("tier", "document")),
         masked=masked,
         personal_fields=[
-            (code, str(PersonalDataField(code).label), masked.get(code, ""))
+            PersonalField(
+                code=code, label=str(PersonalDataField(code).label), masked=masked.get(code, ""),
+                can_reveal=bool(masked.get(code)) and reveal_refusal(ticket, viewer, code) is None,
+            )
             for code in PersonalDataField.values
         ],
+        purposes=[(value, str(label)) for value, label in RevealPurpose.choices],
         routes=route_choices(ticket=ticket, now=now),
-        templates=list(reply_templates_offered()),
+        templates=templates,
         channels=[(value, str(label)) for value, label in ContactChannel.choices],
-        can_claim=ticket.assignee_id is None and ticket.status in CLAIMABLE,
-        can_act=handler and ticket.status in DECIDABLE,
-        can_assign=supervisor and ticket.is_open and ticket.status != TicketStatus.DRAFT,
-        can_reopen=supervisor and ticket.status in REOPENABLE,
+        can_claim=_enabled(by_code, "claim"),
+        can_act=_enabled(by_code, "refuse"),
+        can_assign=_enabled(by_code, "assign"),
+        can_reopen=_enabled(by_code, "reopen"),
         can_reveal=viewer.has_perm("tickets.reveal_personal_data"),
         agents=agents,
+        actions=action_sections(actions),
+        action=by_code,
+        replies=[(template, template.body_for(language)) for template in templates],
+        confirmations={
+            action.code: confirmation_text(code=action.code, ticket=ticket)
+            for action in actions
+            if action.confirm
+        },
         thread=thread_for(ticket=ticket, staff=True),
         can_reply=can_reply,
         reply_closed=_reply_closed(ticket, can_reply),

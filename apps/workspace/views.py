@@ -5,18 +5,21 @@ and either redirects (success) or renders the case page again with the message, 
 state and everything that was typed (a refused or stale action loses nothing).
 """
 
-from collections.abc import Callable
+import csv
+from collections.abc import Callable, Iterable, Iterator
+from io import StringIO
 from typing import Any, cast
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from apps.accounts.models import AgentProfile, User
+from apps.accounts.models import User
 from apps.casework import services as casework
 from apps.casework.selectors import notifications_for, route_by_code
 from apps.casework.services import notification_message
@@ -33,58 +36,24 @@ from apps.core import clock
 from apps.core.converters import id_from_text
 from apps.core.errors import ApplicationError
 from apps.evidence.views import stored_file_response
-from apps.policy.models import ComplaintType, DocumentRequirement, EvidenceTier, Platform, SpecialCase
+from apps.policy.models import DocumentRequirement, EvidenceTier
 from apps.tickets.models import WithdrawalTicket
 from apps.tickets.selectors import ticket_get_for_viewer
-from apps.workspace.access import agent_required, workspace_render
-from apps.workspace.case import case_view, reads_for_staff
-from apps.workspace.queue import PAGE_SIZE, Tab, filters_from, queue_page
+from apps.workspace.access import agent_required, supervisor_required, workspace_render
+from apps.workspace.actions import CONFIRMED, confirmation_text
+from apps.workspace.case import CaseView, case_view, reads_for_staff
+from apps.workspace.reveals import PAGE_SIZE as REVEALS_PAGE_SIZE
+from apps.workspace.reveals import (
+    reveal_agents,
+    reveal_csv_rows,
+    reveal_filter_parse,
+    reveal_row,
+    reveals_query,
+)
 
 
 def _me(request: HttpRequest) -> User:
     return cast(User, request.user)
-
-
-@agent_required
-def queue(request: HttpRequest) -> HttpResponse:
-    """The queue: mine, unassigned, my team's (and all, for supervisors), filtered and ordered."""
-    user = _me(request)
-    default_tab = Tab.MINE if AgentProfile.objects.filter(user=user).exists() else Tab.ALL
-    filters = filters_from(request.GET, default_tab=default_tab)
-    if filters.tab == Tab.ALL and not user.has_perm("tickets.supervise_tickets"):
-        filters = filters_from(QueryDict(f"tab={Tab.MINE}"), default_tab=Tab.MINE)
-    now = clock.now()
-    size = request.GET.get("size", "")
-    page = queue_page(
-        user=user, filters=filters, now=now, cursor=request.GET.get("after", ""),
-        size=id_from_text(size) or PAGE_SIZE,
-    )
-    params = request.GET.copy()
-    params.pop("after", None)
-    supervisor = user.has_perm("tickets.supervise_tickets")
-    return workspace_render(request, "workspace/queue.html", {
-        "page": page, "filters": filters, "now": now,
-        "query": params.urlencode(),
-        "next_query": _with(params, after=page.next_cursor) if page.next_cursor else "",
-        "tab_labels": {Tab.MINE: _("Mine"), Tab.UNASSIGNED: _("Unassigned"), Tab.TEAM: _("My team"),
-                       Tab.ALL: _("All")},
-        "tab_queries": {tab: _with(QueryDict(), tab=tab) for tab in page.tabs},
-        "platforms": Platform.objects.filter(is_active=True),
-        "types": ComplaintType.objects.all(),
-        "special_cases": SpecialCase.objects.all(),
-        "supervisor": supervisor,
-        "agents": (
-            User.objects.filter(is_active=True, agent_profile__isnull=False).order_by("display_name")
-            if supervisor else []
-        ),
-    }, nav="queue")
-
-
-def _with(params: QueryDict, **values: Any) -> str:
-    copy = params.copy()
-    for key, value in values.items():
-        copy[key] = value
-    return copy.urlencode()
 
 
 @agent_required
@@ -110,15 +79,36 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
 def _case_page(request: HttpRequest, ticket: WithdrawalTicket, *, posted: dict[str, Any] | None = None,
                error: ApplicationError | None = None, status: int = 200,
                revealed: dict[str, str] | None = None, composer_error: ApplicationError | None = None,
-               filing_error: ApplicationError | None = None) -> HttpResponse:
+               filing_error: ApplicationError | None = None, confirming: str = "",
+               reveal_error: ApplicationError | None = None) -> HttpResponse:
     view = case_view(ticket=ticket, viewer=_me(request), now=clock.now())
+    posted = posted or {}
+    if reveal_error is not None and not any(
+        f.code == posted.get("field") and f.can_reveal for f in view.personal_fields
+    ):  # no reveal form on the page to show it next to: show it at the top
+        error, reveal_error = reveal_error, None
     return workspace_render(request, "workspace/case.html", {
-        "case": view, "ticket": ticket, "posted": posted or {}, "error": error,
+        "case": view, "ticket": ticket, "posted": posted, "error": error,
         "stale": error is not None and error.extra.get("code") in ("stale", "stale_version"),
         "revealed": revealed or {},
-        "kept": next((posted[k] for k in ("reason", "message", "note") if posted and posted.get(k)), ""),
+        "kept": next((posted[k] for k in ("reason", "message", "note") if posted.get(k)), ""),
         "composer_error": composer_error, "filing_error": filing_error,
+        "confirming": _confirming(view, ticket, confirming, posted), "reveal_error": reveal_error,
     }, nav="queue", status=status)
+
+
+def _confirming(
+    view: CaseView, ticket: WithdrawalTicket, code: str, posted: dict[str, Any]
+) -> dict[str, Any]:
+    """The confirmation step of a decision that cannot be taken back, for a browser without the dialog."""
+    if not code:
+        return {}
+    route = next((choice.label for choice in view.routes if choice.value == posted.get("route")), "")
+    template = next((t for t in view.templates if str(t.pk) == posted.get("template")), None)
+    return {
+        "code": code, "action": view.action.get(code), "route": route, "template": template,
+        "text": confirmation_text(code=code, ticket=ticket, route=route),
+    }
 
 
 @agent_required
@@ -253,10 +243,18 @@ DONE = {
 @agent_required
 @require_POST
 def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    """Run one action on the ticket; a decision that cannot be taken back is first confirmed.
+
+    The page's dialog sends `confirm=1` with the form; without it (no JavaScript) the answer is the
+    case page with a confirmation step that repeats what will happen, and nothing changes.
+    """
     ticket = ticket_get_for_viewer(user=_me(request), reference=reference)
     run = ACTIONS.get(action)
     if run is None:
         return _case_page(request, ticket, status=404)
+    if action in CONFIRMED and request.POST.get("confirm") != "1":
+        posted = {**request.POST.dict(), "action": action}
+        return _case_page(request, ticket, posted=posted, confirming=action)
     try:
         run(request, ticket, _version(request))
     except ApplicationError as error:
@@ -271,18 +269,56 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
 @agent_required
 @require_POST
 def reveal(request: HttpRequest, reference: str) -> HttpResponse:
-    """Show one personal-data value unmasked, for a stated reason that is recorded."""
+    """Show one personal-data value unmasked, for a stated purpose and reason that are recorded."""
     ticket = ticket_get_for_viewer(user=_me(request), reference=reference)
     field = request.POST.get("field", "")
     try:
         value = casework.personal_data_reveal(
-            ticket_id=ticket.pk, viewer=_me(request), field=field, reason=request.POST.get("reason", "")
+            ticket_id=ticket.pk, viewer=_me(request), field=field,
+            purpose=request.POST.get("purpose", ""), reason=request.POST.get("reason", ""),
         )
     except ApplicationError as error:
-        return _case_page(request, ticket, posted=request.POST.dict(), error=error, status=400)
+        posted = {**request.POST.dict(), "action": "reveal"}
+        return _case_page(request, ticket, posted=posted, reveal_error=error, status=400)
     response = _case_page(request, ticket, revealed={field: value})
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@supervisor_required  # type: ignore[arg-type]  # the CSV is a streaming response, not an HttpResponse
+@require_safe
+def reveals(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """Supervisors: who revealed which personal data on which ticket, when and why; or it as CSV."""
+    chosen, errors = reveal_filter_parse(request.GET)
+    if request.GET.get("format") == "csv" and not errors:
+        stream = StreamingHttpResponse(_csv_lines(reveal_csv_rows(chosen=chosen)),
+                                       content_type="text/csv; charset=utf-8")
+        stream["Content-Disposition"] = 'attachment; filename="personal-data-reveals.csv"'
+        stream["Cache-Control"] = "private, no-store"
+        return stream
+    page = Paginator(reveals_query(chosen=chosen), REVEALS_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("format", None)
+    response = workspace_render(request, "workspace/reveals.html", {
+        "page": page, "rows": [reveal_row(event) for event in page.object_list],
+        "errors": errors, "form": {key: request.GET.get(key, "") for key in ("from", "to", "agent")},
+        "agents": reveal_agents(), "query": params.urlencode(),
+    }, nav="reveals", status=400 if errors else 200)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
+    """The rows as CSV text, one line at a time, a byte-order mark first so spreadsheets read UTF-8."""
+    yield "\ufeff"
+    buffer = StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(row)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
 
 
 @agent_required

@@ -66,6 +66,9 @@ IDENTITY_PROVIDER = env.str("CHEHUI_IDENTITY_PROVIDER", default="apps.identity.p
 # `make bench-api` turns this on to serve its floor, POST /api/v1/_bench/floor (apps/api/apis/floor.py);
 # off, that URL does not exist.
 BENCH_FLOOR = env.bool("CHEHUI_BENCH_FLOOR", default=False)
+# Demo tools (`manage.py demo_complaint`, the portal's "file a fresh demo complaint" button): on in
+# local.py, off here and forced off in production.py. They file complaints no platform knows of.
+DEMO_TOOLS = env.bool("CHEHUI_DEMO_TOOLS", default=False)
 
 MIDDLEWARE = [
     # First: whatever the layers below answer under /api/ leaves in the API's error shape.

@@ -7,6 +7,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # A development-only key; production.py has no default and refuses to start without one.
 SECRET_KEY = SECRET_KEY or "django-insecure-local-development-only"
 INTERNAL_IPS = ["127.0.0.1"]
+DEMO_TOOLS = env.bool("CHEHUI_DEMO_TOOLS", default=True)
 
 # Serve static files from the apps' folders directly; production serves collected, hashed files.
 WHITENOISE_USE_FINDERS = True

@@ -4,6 +4,7 @@ from config.settings.base import *  # noqa: F403
 from config.settings.base import REDIS_URL, database, env
 
 DEBUG = False
+DEMO_TOOLS = False  # never: whatever the environment says
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": database(env.str("DATABASE_URL"))}

@@ -60,6 +60,7 @@ def test_a_refusal_with_a_reply_template(live_server, browser, now, screenshot):
     page.locator("select[name=template]").select_option(str(template.pk))
     screenshot(page, "case-zh")
     page.get_by_role("button", name="拒绝", exact=True).click()
+    page.get_by_role("button", name="确认拒绝").click()  # refusing cannot be undone: the dialog asks
 
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.REFUSED
@@ -83,7 +84,9 @@ def test_two_agents_deciding_one_ticket_at_once(live_server, browser, now, scree
     page_two.locator("textarea[name=reason]").fill("A long reason the supervisor typed with care.")
 
     page_one.get_by_role("button", name="Refuse", exact=True).click()
+    page_one.get_by_role("button", name="Yes, refuse").click()
     page_two.get_by_role("button", name="Refuse", exact=True).click()
+    page_two.get_by_role("button", name="Yes, refuse").click()
 
     assert page_two.locator("#stale").is_visible()
     assert "refused" in page_two.locator("#stale").inner_text().lower()

@@ -63,7 +63,8 @@ def test_a_refusal_with_a_reply_template(as_user, now):
     ticket.refresh_from_db()
     template = ReplyTemplate.objects.filter(active=True).first()
 
-    assert act(client, ticket, "refuse", version=ticket.version, template=template.pk).status_code == 302
+    refused = act(client, ticket, "refuse", version=ticket.version, template=template.pk, confirm=1)
+    assert refused.status_code == 302
 
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.REFUSED
@@ -82,7 +83,7 @@ def test_a_stale_page_is_told_the_new_state_and_keeps_what_was_typed(as_user, no
 
     ticket_refuse(ticket_id=ticket.pk, agent=supervisor, reason="duplicate", expected_version=seen)
 
-    response = act(client, ticket, "refuse", version=seen, reason="我写的很长的理由")
+    response = act(client, ticket, "refuse", version=seen, reason="我写的很长的理由", confirm=1)
     text = response.content.decode()
     assert response.status_code == 409
     assert 'id="stale"' in text
@@ -101,7 +102,8 @@ def test_revealing_the_phone_needs_a_reason_and_is_recorded(as_user, now):
     refused = client.post(reverse("workspace:reveal", args=[ticket.reference]), {"field": "requester_phone"})
     assert refused.status_code == 400
     shown = client.post(reverse("workspace:reveal", args=[ticket.reference]),
-                        {"field": "requester_phone", "reason": "call back about evidence"})
+                        {"field": "requester_phone", "purpose": "call_requester",
+                         "reason": "call back about evidence"})
 
     assert "13812345678" in shown.content.decode()
     assert shown["Cache-Control"] == "private, no-store"
@@ -113,7 +115,7 @@ def test_an_agent_cannot_reveal_without_the_permission(as_user, now):
     agent = agent_with()
     ticket = received_ticket()
     response = as_user(agent).post(reverse("workspace:reveal", args=[ticket.reference]),
-                                   {"field": "requester_phone", "reason": "curious"})
+                                   {"field": "requester_phone", "purpose": "other", "reason": "curious"})
     assert response.status_code == 400
     assert not TicketEvent.objects.filter(ticket=ticket, kind=EventKind.PERSONAL_DATA_REVEALED).exists()
 
@@ -146,7 +148,7 @@ def test_an_unknown_route_is_refused_not_read_as_reconsideration(as_user, now):
     act(client, ticket, "claim", version=ticket.version)
     ticket.refresh_from_db()
 
-    response = act(client, ticket, "route", version=ticket.version, route="nowhere")
+    response = act(client, ticket, "route", version=ticket.version, route="nowhere", confirm=1)
 
     assert response.status_code == 400
     assert WithdrawalTicket.objects.get(pk=ticket.pk).status == TicketStatus.ASSIGNED

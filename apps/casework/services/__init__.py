@@ -33,8 +33,20 @@ from apps.casework.services.notifications import (
 )
 from apps.casework.services.personal_data import (
     PersonalDataField,
+    RevealPurpose,
     personal_data_masked,
     personal_data_reveal,
+    reveal_refusal,
+)
+from apps.casework.services.rules import (
+    approval_refusal,
+    assignment_refusal,
+    claim_refusal,
+    contact_refusal,
+    decision_refusal,
+    evidence_request_refusal,
+    reopen_refusal,
+    route_refusal,
 )
 
 __all__ = [
@@ -42,6 +54,13 @@ __all__ = [
     "AutoAssignResult",
     "BulkAssignment",
     "PersonalDataField",
+    "RevealPurpose",
+    "approval_refusal",
+    "assignment_refusal",
+    "claim_refusal",
+    "contact_refusal",
+    "decision_refusal",
+    "evidence_request_refusal",
     "missing_documents",
     "notification_create",
     "notification_emails_send",
@@ -53,6 +72,9 @@ __all__ = [
     "notifications_mark_all_read",
     "personal_data_masked",
     "personal_data_reveal",
+    "reopen_refusal",
+    "reveal_refusal",
+    "route_refusal",
     "service_hours_open",
     "ticket_approve",
     "ticket_assign",

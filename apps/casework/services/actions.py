@@ -16,25 +16,31 @@ from apps.casework.services.common import (
     WORK_PERMISSION,
     complaint_stage,
     refuse,
-    require_handler,
     require_status,
     require_supervisor,
     ticket_lock,
 )
 from apps.casework.services.notifications import NotificationRow, notifications_create_bulk
+from apps.casework.services.rules import (
+    REOPEN_SUPERVISOR_ONLY,
+    approval_refusal,
+    contact_refusal,
+    decision_refusal,
+    evidence_request_refusal,
+    missing_documents,
+    reopen_refusal,
+    route_refusal,
+)
 from apps.complaints.models import ComplaintStatus
 from apps.core import clock
 from apps.core.errors import ApplicationError
 from apps.evidence.models import EvidenceFile
-from apps.policy.models import AlternativeRoute, DocumentRequirement, Withdrawability
+from apps.policy.models import AlternativeRoute
 from apps.sla.services import clock_recompute
 from apps.sla.transitions import next_transition
 from apps.tickets.events import event_record
-from apps.tickets.models import OPEN_STATUSES, EventKind, TicketStatus, WithdrawalTicket
+from apps.tickets.models import EventKind, TicketStatus, WithdrawalTicket
 
-WORKING_STATUSES = (TicketStatus.RECEIVED, TicketStatus.ASSIGNED, TicketStatus.WAITING_ON_REQUESTER)
-DECIDABLE_STATUSES = WORKING_STATUSES
-REOPENABLE_STATUSES = (TicketStatus.REFUSED, TicketStatus.ROUTED, TicketStatus.EXPIRED)
 # The one way left for a complaint in an irreversible stage. It is a legal procedure, not one of
 # the article's alternative routes, so it has no policy row: `ticket_route(route=None)` sends there.
 ADMINISTRATIVE_RECONSIDERATION = "administrative_reconsideration"
@@ -87,12 +93,8 @@ def ticket_contact_log(
     if channel not in ContactChannel.values:
         raise refuse(gettext("Choose how you made contact."), "invalid", field="channel")
     ticket = ticket_lock(ticket_id=ticket_id, expected_version=expected_version)
-    require_handler(ticket, agent)
-    require_status(
-        ticket,
-        WORKING_STATUSES,
-        gettext("A contact can be logged only on an open ticket; this one is %(status)s."),
-    )
+    if (refusal := contact_refusal(ticket, agent)) is not None:
+        raise refusal
     now = clock.now()
     data: dict[str, Any] = {
         "channel": channel,
@@ -124,16 +126,8 @@ def ticket_evidence_request(
     if not message:
         raise refuse(gettext("Say what the requester should add."), "invalid", field="message")
     ticket = ticket_lock(ticket_id=ticket_id, expected_version=expected_version)
-    require_handler(ticket, agent)
-    if ticket.status == TicketStatus.WAITING_ON_REQUESTER:
-        raise refuse(
-            gettext("This ticket is already waiting on the requester."), "wrong_status", status=ticket.status
-        )
-    require_status(
-        ticket,
-        (TicketStatus.RECEIVED, TicketStatus.ASSIGNED),
-        gettext("Evidence can be asked for only on an open ticket; this one is %(status)s."),
-    )
+    if (refusal := evidence_request_refusal(ticket, agent)) is not None:
+        raise refusal
     now = clock.now()
     old_status = ticket.status
     ticket.status = TicketStatus.WAITING_ON_REQUESTER
@@ -258,25 +252,9 @@ def _decide(
 
 def _lock_for_decision(ticket_id: int, agent: User, expected_version: int | None) -> WithdrawalTicket:
     ticket = ticket_lock(ticket_id=ticket_id, expected_version=expected_version)
-    require_handler(ticket, agent)
-    require_status(
-        ticket, DECIDABLE_STATUSES, gettext("This ticket has already been closed: it is %(status)s.")
-    )
+    if (refusal := decision_refusal(ticket, agent)) is not None:
+        raise refusal
     return ticket
-
-
-def missing_documents(ticket: WithdrawalTicket, now: datetime) -> list[DocumentRequirement]:
-    """The documents still missing before approval: those of the type, the special case and the stage."""
-    required = DocumentRequirement.objects.none()
-    if ticket.complaint_type_id is not None:
-        required |= DocumentRequirement.objects.filter(complaint_types=ticket.complaint_type_id)
-    if ticket.special_case_id is not None:
-        required |= DocumentRequirement.objects.filter(special_cases=ticket.special_case_id)
-    stage = complaint_stage(ticket, now)
-    if stage is not None:
-        required |= DocumentRequirement.objects.filter(stages=stage.pk)
-    present = EvidenceFile.objects.filter(ticket=ticket, document__isnull=False).values("document_id")
-    return list(required.exclude(pk__in=present).distinct().order_by("order", "code"))
 
 
 @transaction.atomic
@@ -285,31 +263,11 @@ def ticket_approve(
 ) -> WithdrawalTicket:
     """Approve the withdrawal: the complaint is withdrawn."""
     ticket = _lock_for_decision(ticket_id, agent, expected_version)
-    kind = ticket.complaint_type
-    if kind is not None and kind.withdrawability == Withdrawability.NEVER:
-        raise refuse(
-            gettext("A complaint of this type (%(type)s) can never be withdrawn: refuse it with the reason.")
-            % {"type": kind},
-            "never_withdrawable",
-        )
     now = clock.now()
     stage = complaint_stage(ticket, now)
-    if stage is not None and stage.irreversible:
-        raise refuse(
-            gettext(
-                "The complaint has been handled: it can no longer be withdrawn. Only administrative "
-                "reconsideration remains."
-            ),
-            "irreversible",
-        )
-    missing = missing_documents(ticket, now)
-    if missing:
-        raise refuse(
-            gettext("These documents are missing: %(documents)s.")
-            % {"documents": ", ".join(str(document) for document in missing)},
-            "documents_missing",
-            documents=[document.code for document in missing],
-        )
+    refusal = approval_refusal(ticket, stage=stage, missing=lambda: missing_documents(ticket, now))
+    if refusal is not None:
+        raise refusal
     _decide(ticket, status=TicketStatus.APPROVED, agent=agent, reason=note.strip(), data={})
     if ticket.complaint is not None and ticket.complaint.status != ComplaintStatus.WITHDRAWN:
         ticket.complaint.status = ComplaintStatus.WITHDRAWN
@@ -367,12 +325,8 @@ def ticket_route(
     A complaint in an irreversible stage (handled) may only go to administrative reconsideration.
     """
     ticket = _lock_for_decision(ticket_id, agent, expected_version)
-    stage = complaint_stage(ticket, clock.now())
-    if route is not None and stage is not None and stage.irreversible:
-        raise refuse(
-            gettext("The complaint has been handled: only administrative reconsideration remains."),
-            "irreversible",
-        )
+    if (refusal := route_refusal(route, stage=complaint_stage(ticket, clock.now()))) is not None:
+        raise refusal
     name = str(route) if route is not None else gettext("administrative reconsideration")
     reason = note.strip() or name
     return _decide(
@@ -390,30 +344,11 @@ def ticket_reopen(
     *, ticket_id: int, actor: User, note: str = "", expected_version: int | None = None
 ) -> WithdrawalTicket:
     """Put a refused, routed or expired ticket back in the queue, unless its complaint is past saving."""
-    require_supervisor(actor, gettext("Only a supervisor can reopen a ticket."))
+    require_supervisor(actor, str(REOPEN_SUPERVISOR_ONLY))
     ticket = ticket_lock(ticket_id=ticket_id, expected_version=expected_version)
-    require_status(
-        ticket,
-        REOPENABLE_STATUSES,
-        gettext("Only a refused, routed or expired ticket can be reopened; this one is %(status)s."),
-    )
     now = clock.now()
-    stage = complaint_stage(ticket, now)
-    if stage is not None and stage.irreversible:
-        raise refuse(
-            gettext(
-                "The complaint has been handled: reopening cannot change it. Only administrative "
-                "reconsideration remains."
-            ),
-            "irreversible",
-        )
-    if (
-        ticket.complaint_id is not None
-        and WithdrawalTicket.objects.filter(complaint_id=ticket.complaint_id, status__in=OPEN_STATUSES)
-        .exclude(pk=ticket.pk)
-        .exists()
-    ):
-        raise refuse(gettext("This complaint already has an open withdrawal ticket."), "duplicate")
+    if (refusal := reopen_refusal(ticket, actor, stage=lambda: complaint_stage(ticket, now))) is not None:
+        raise refusal
     old_status = ticket.status
     assignee = ticket.assignee
     if assignee is not None and not (assignee.is_active and assignee.has_perm(WORK_PERMISSION)):

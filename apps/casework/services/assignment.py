@@ -17,29 +17,25 @@ from apps.casework.services.common import (
     LOAD_STATUSES,
     SUPERVISE_PERMISSION,
     WORK_PERMISSION,
-    agent_open_tickets,
     agent_profile,
     refuse,
-    require_status,
     require_supervisor,
     require_worker,
     ticket_lock,
 )
 from apps.casework.services.notifications import NotificationRow, notifications_create_bulk
+from apps.casework.services.rules import ASSIGNABLE_STATUSES, assignment_refusal, claim_refusal
 from apps.core import clock
 from apps.notifications.triggers import requesters_tell_of
 from apps.policy.models import PolicySettings
 from apps.sla.hours import ServiceWindow
 from apps.sla.policy import working_calendar
 from apps.tickets.models import EventKind, TicketEvent, TicketStatus, WithdrawalTicket
-from apps.tickets.selectors import ticket_visible_to
 
 AUTO_ASSIGN_BATCH_SIZE = 200
 AUTO_ASSIGN_MAX_BATCHES = 10
 BULK_ASSIGN_LIMIT = 500
 AUTO_ASSIGN_ACTOR = "auto-assign"
-ASSIGNABLE_STATUSES = LOAD_STATUSES
-CLAIMABLE_STATUSES = (TicketStatus.RECEIVED, TicketStatus.WAITING_ON_REQUESTER)
 ASSIGNMENT_UPDATE_FIELDS = ["assignee", "assigned_at", "team", "status", "version", "updated_at"]
 
 
@@ -136,49 +132,8 @@ def ticket_claim(*, ticket_id: int, agent: User, expected_version: int | None = 
     """Let an agent take an unassigned ticket of their platforms, complaint types and team."""
     require_worker(agent)
     ticket = ticket_lock(ticket_id=ticket_id, expected_version=expected_version)
-    if not ticket_visible_to(user=agent).filter(pk=ticket.pk).exists():
-        raise refuse(gettext("This ticket is outside your platforms and team."), "out_of_scope")
-    if ticket.assignee_id == agent.pk:
-        raise refuse(gettext("You already hold this ticket."), "already_yours")
-    if ticket.assignee_id is not None:
-        raise refuse(
-            gettext("%(agent)s has already taken this ticket.") % {"agent": ticket.assignee},
-            "taken",
-            assignee_id=ticket.assignee_id,
-        )
-    require_status(
-        ticket,
-        CLAIMABLE_STATUSES,
-        gettext("Only a ticket waiting for an agent can be claimed; this one is %(status)s."),
-    )
-    profile = agent_profile(agent)
-    if profile is None:
-        raise refuse(
-            gettext(
-                "You have no agent profile yet: ask a supervisor to set the platforms and complaint "
-                "types you handle."
-            ),
-            "no_profile",
-        )
-    if not profile.platforms.filter(pk=ticket.platform_id).exists():
-        raise refuse(
-            gettext("You do not handle %(platform)s tickets.") % {"platform": ticket.platform}, "out_of_scope"
-        )
-    if (
-        ticket.complaint_type_id is None
-        or not profile.complaint_types.filter(pk=ticket.complaint_type_id).exists()
-    ):
-        raise refuse(
-            gettext("You do not handle %(type)s complaints.") % {"type": ticket.complaint_type or "-"},
-            "out_of_scope",
-        )
-    held = agent_open_tickets(agent)
-    if held >= profile.max_open_tickets:
-        raise refuse(
-            gettext("You already hold %(count)s open tickets, your limit. Close one before claiming another.")
-            % {"count": held},
-            "at_capacity",
-        )
+    if (refusal := claim_refusal(ticket, agent)) is not None:
+        raise refusal
     return _save_assignment(ticket, agent, actor=agent, via="claim", now=clock.now())
 
 
@@ -201,11 +156,8 @@ def ticket_assign(
     if agent is not None:
         _require_active_agent(agent)
     ticket = ticket_lock(ticket_id=ticket_id, expected_version=expected_version)
-    require_status(
-        ticket,
-        ASSIGNABLE_STATUSES,
-        gettext("Only a ticket in the queue can be assigned; this one is %(status)s."),
-    )
+    if (refusal := assignment_refusal(ticket, actor)) is not None:
+        raise refusal
     if ticket.assignee_id == (agent.pk if agent is not None else None):
         return ticket
     return _save_assignment(ticket, agent, actor=actor, via="assign", now=clock.now())

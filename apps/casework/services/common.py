@@ -66,40 +66,68 @@ def refuse(message: str, code: str, **extra: Any) -> ApplicationError:
     return ApplicationError(message, extra={"code": code, **extra})
 
 
+def status_refusal(
+    ticket: WithdrawalTicket, allowed: tuple[str, ...], message: str
+) -> ApplicationError | None:
+    """The refusal when the ticket is in none of the `allowed` statuses (saying what it is now), else None."""
+    if ticket.status in allowed:
+        return None
+    return refuse(
+        message % {"status": TicketStatus(ticket.status).label},
+        "wrong_status",
+        status=ticket.status,
+        allowed=list(allowed),
+    )
+
+
 def require_status(ticket: WithdrawalTicket, allowed: tuple[str, ...], message: str) -> None:
     """Refuse unless the ticket is in one of the `allowed` statuses; say what it is now."""
-    if ticket.status not in allowed:
-        raise refuse(
-            message % {"status": TicketStatus(ticket.status).label},
-            "wrong_status",
-            status=ticket.status,
-            allowed=list(allowed),
-        )
+    if (refusal := status_refusal(ticket, allowed, message)) is not None:
+        raise refusal
+
+
+def worker_refusal(user: User) -> ApplicationError | None:
+    if user.is_active and user.has_perm(WORK_PERMISSION):
+        return None
+    return refuse(gettext("Only agents can work on tickets."), "forbidden")
 
 
 def require_worker(user: User) -> None:
-    if not (user.is_active and user.has_perm(WORK_PERMISSION)):
-        raise refuse(gettext("Only agents can work on tickets."), "forbidden")
+    if (refusal := worker_refusal(user)) is not None:
+        raise refusal
+
+
+def supervisor_refusal(user: User, message: str) -> ApplicationError | None:
+    if user.is_active and user.has_perm(SUPERVISE_PERMISSION):
+        return None
+    return refuse(message, "forbidden")
 
 
 def require_supervisor(user: User, message: str) -> None:
-    if not (user.is_active and user.has_perm(SUPERVISE_PERMISSION)):
-        raise refuse(message, "forbidden")
+    if (refusal := supervisor_refusal(user, message)) is not None:
+        raise refusal
 
 
-def require_handler(ticket: WithdrawalTicket, user: User) -> None:
-    """Refuse unless `user` holds the ticket, or supervises (a supervisor may act on any ticket)."""
-    require_worker(user)
+def handler_refusal(ticket: WithdrawalTicket, user: User) -> ApplicationError | None:
+    """Why `user` may not act on the ticket (they neither hold it nor supervise), or None if they may."""
+    if (refusal := worker_refusal(user)) is not None:
+        return refusal
     if ticket.assignee_id == user.pk or user.has_perm(SUPERVISE_PERMISSION):
-        return
+        return None
     if ticket.assignee_id is None:
-        raise refuse(gettext("Claim this ticket before working on it."), "not_assignee")
-    raise refuse(
+        return refuse(gettext("Claim this ticket before working on it."), "not_assignee")
+    return refuse(
         gettext("This ticket is with %(agent)s; only they or a supervisor can act on it.")
         % {"agent": ticket.assignee},
         "not_assignee",
         assignee_id=ticket.assignee_id,
     )
+
+
+def require_handler(ticket: WithdrawalTicket, user: User) -> None:
+    """Refuse unless `user` holds the ticket, or supervises (a supervisor may act on any ticket)."""
+    if (refusal := handler_refusal(ticket, user)) is not None:
+        raise refusal
 
 
 def agent_profile(user: User) -> AgentProfile | None:

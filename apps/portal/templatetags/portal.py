@@ -7,6 +7,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.sla.presenter import humanize
 from apps.sla.selectors import localized
 
 register = template.Library()
@@ -20,17 +21,10 @@ def loc(obj: Any, field: str) -> str:
 
 @register.filter
 def duration(value: timedelta | None) -> str:
-    """A time span as days, hours and minutes: "2 d 3 h", "3 h 12 min", "8 min"."""
+    """A time span as days, hours and minutes: "2 d 3 h", "3 h 12 min", "8 min" (apps.sla.presenter)."""
     if value is None:
         return ""
-    minutes = max(int(value.total_seconds() // 60), 0)
-    days, rest = divmod(minutes, 60 * 24)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return _("%(d)s d %(h)s h") % {"d": days, "h": hours}
-    if hours:
-        return _("%(h)s h %(m)s min") % {"h": hours, "m": mins}
-    return _("%(m)s min") % {"m": mins}
+    return humanize(value, _)
 
 
 @register.filter

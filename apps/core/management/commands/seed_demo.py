@@ -50,6 +50,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\nSign in with these passwords (shown once; also kept in {path}):")
         self.stdout.write(
             "  agents: /workspace/; supervisors: /workspace/, /dashboard/ and /admin/;\n"
+            "  admin: the same, and integrations and API keys at /admin/integrations/;\n"
             "  the requester: /account/sign-in/ with "
             f"{DEMO_REQUESTER_PHONE} (the SMS code appears in the server console)"
         )
