@@ -5,14 +5,15 @@ only the checks that concern how it reads (blame-shifting phrases, shouting) app
 """
 
 from apps.tickets.letter_coach import BLAME_SHIFTING, TONE_SHOUTING, LetterDraft, letter_coach
-from apps.tickets.letter_coach_messages import findings_render
+from apps.tickets.letter_coach_messages import CONSUMER, findings_render
 from apps.tickets.letters import letter_coach_policy_get
 
 MESSAGE_FINDINGS = frozenset({BLAME_SHIFTING, TONE_SHOUTING})
 
 
 def message_advice(*, text: str) -> list[dict[str, str]]:
-    """The coach's tone advice on a message as typed, in the active language; [] for a calm one."""
+    """The coach's tone advice on a message as typed, in the active language and in the plain words
+    the portal uses with consumers; [] for a calm one."""
     if not text.strip():
         return []
     policy = letter_coach_policy_get()
@@ -23,4 +24,4 @@ def message_advice(*, text: str) -> list[dict[str, str]]:
         )
     )
     findings = [finding for finding in report.findings if finding.code in MESSAGE_FINDINGS]
-    return [{"code": item["code"], "message": item["message"]} for item in findings_render(findings)]
+    return [{"code": item["code"], "message": item["message"]} for item in findings_render(findings, audience=CONSUMER)]

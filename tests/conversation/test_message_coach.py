@@ -33,20 +33,20 @@ def test_a_blame_shifting_phrase_gets_advice_in_chinese(ticket, requester):
     assert response.status_code == 200
     (advice,) = response.json()["advice"]
     assert advice["code"] == "blame_shifting"
-    assert "不小心" in advice["message"] and "推责" in advice["message"]
+    assert "不小心" in advice["message"] and "推卸责任" in advice["message"]  # plain words, not "推责"
 
 
 def test_a_blame_shifting_phrase_gets_advice_in_english(ticket, requester):
     response = check(browser_of(requester, "en"), ticket, "I filed it by accident, please withdraw it.")
     (advice,) = response.json()["advice"]
     assert advice["code"] == "blame_shifting"
-    assert "shifts the blame" in advice["message"]
+    assert "by accident" in advice["message"] and "shifting the blame" in advice["message"]
 
 
 def test_shouting_gets_the_calm_tone_advice(ticket, requester):
     response = check(browser_of(requester, "en"), ticket, "Withdraw it now!!!")
     assert [item["code"] for item in response.json()["advice"]] == ["tone_shouting"]
-    assert "calm tone" in response.json()["advice"][0]["message"]
+    assert "tone calm" in response.json()["advice"][0]["message"]
 
 
 @pytest.mark.parametrize(
