@@ -36,21 +36,22 @@ def browser(transactional_db) -> Iterator[object]:
         pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (.ci/run does).")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        if os.environ.get("CHEHUI_TEST_CLOCK"):
-            _pages_share_the_test_clock(browser)
+        _pages_share_the_test_clock(browser)
         yield browser
         browser.close()
 
 
 def _pages_share_the_test_clock(browser) -> None:
-    """Under CHEHUI_TEST_CLOCK the server's clock is moved; move the pages' Date to match it."""
-    from datetime import UTC, datetime
+    """Start every page's Date at the server's domain clock: a test that freezes it (the `now`
+    fixture) or moves it (CHEHUI_TEST_CLOCK) shows countdowns from the same moment the server
+    drew the page at, as a real browser and server agree."""
+    from apps.core import clock
 
     new_context = browser.new_context
 
     def new_context_on_test_clock(*args, **kwargs):
         context = new_context(*args, **kwargs)
-        context.clock.set_system_time(datetime.now(UTC))
+        context.clock.set_system_time(clock.now())
         return context
 
     browser.new_context = new_context_on_test_clock

@@ -68,7 +68,7 @@ def test_a_requester_completes_all_five_steps_in_chinese_on_a_phone(
     # 1. Platform and category
     page.get_by_label("微信").check()
     page.get_by_label(re.compile("侵权")).first.check()
-    page.get_by_role("button", name="下一步:投诉编号").click()
+    page.get_by_role("button", name="下一步：投诉编号").click()
 
     # 2. The complaint number: an order number is named as one, then the real number passes
     page.locator("input[name=number]").fill("2026112412345678901")
@@ -102,7 +102,7 @@ def test_a_requester_completes_all_five_steps_in_chinese_on_a_phone(
         page.get_by_role("button", name="上传").click()
         assert name in page.locator("#evidence").inner_text()
     screenshot(page, "4-letter-and-evidence")
-    page.get_by_role("button", name="下一步:检查并提交").click()
+    page.get_by_role("button", name="下一步：检查并提交").click()
     page.wait_for_url(re.compile(r"/submit/$"))
 
     # 5. Submitted at 22:00: received at 09:00 the next morning

@@ -3,7 +3,6 @@
 import pytest
 
 from apps.accounts.roles import SUPERVISOR
-from apps.core import clock
 from tests.browser.conftest import DESKTOP, force_login
 from tests.casework.conftest import person, received_ticket
 from tests.factories import RequesterFactory
@@ -21,7 +20,6 @@ def test_a_supervisor_selects_searches_sorts_and_saves_a_view(live_server, brows
     ]
     wanted = received_ticket(requester=RequesterFactory(display_name="陈晓东", phone="13800004321"))
     context = browser.new_context(viewport=DESKTOP, extra_http_headers={"Accept-Language": "zh-hans"})
-    context.clock.set_system_time(clock.now())  # the page's countdowns on the test's frozen clock
     force_login(context, live_server, supervisor)
     page = context.new_page()
     page.goto(f"{live_server.url}/workspace/?tab=all")

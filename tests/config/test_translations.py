@@ -134,6 +134,13 @@ class TestTheChineseCatalogue:
         assert "Language: zh_Hans" in header.msgstrs[0]
         assert len(entries) > 100
 
+    def test_chinese_sentences_use_chinese_punctuation(self):
+        """No ASCII , : ; ! ? ( ) touching a Chinese character (times like 10:00 and %(name)s stay)."""
+        _header, *entries = catalogue_entries()
+        ascii_by_han = re.compile(r"[\u3400-\u9fff][,:;!?()]|[(,;:][\u3400-\u9fff]")
+        found = [text for entry in entries for text in entry.msgstrs if ascii_by_han.search(text)]
+        assert found == []
+
     def test_every_entry_is_translated(self):
         _header, *entries = catalogue_entries()
         assert [entry.msgid for entry in entries if not all(entry.msgstrs)] == []

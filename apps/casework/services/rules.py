@@ -8,7 +8,7 @@ show, next to each action, whether it can be done now and why not: one rule, one
 from collections.abc import Callable
 from datetime import datetime
 
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from apps.accounts.models import User
 from apps.casework.services.common import (
@@ -174,7 +174,7 @@ def approval_refusal(
     if documents:
         return refuse(
             gettext("These documents are missing: %(documents)s.")
-            % {"documents": ", ".join(str(document) for document in documents)},
+            % {"documents": pgettext("list separator", ", ").join(str(document) for document in documents)},
             "documents_missing",
             documents=[document.code for document in documents],
         )
