@@ -245,6 +245,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # <id:...> is a bigint; <reference:...> and <code:...> show their regex as the pattern.
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},
+    # One name for each set of choices several fields share (a deadline's state and kind).
+    "ENUM_NAME_OVERRIDES": {
+        "DeadlineStateEnum": "apps.api.serializers.DEADLINE_STATES",
+        "DeadlineKindEnum": "apps.api.serializers.DEADLINE_KINDS",
+        "MessageKindEnum": "apps.conversation.models.MessageKind",
+    },
 }
 
 # ---------------------------------------------------------------------------- mail and logs

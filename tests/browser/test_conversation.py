@@ -132,8 +132,9 @@ def test_an_answer_with_a_file_brings_the_ticket_back_with_a_later_deadline(
     assert ticket.decision_due_at == due + (shanghai("2026-11-24 14:30") - shanghai("2026-11-24 10:30"))
     case.reload()
     assert case.locator("#status").inner_text() == TicketStatus.ASSIGNED.label  # active language, Chinese
-    clock = case.locator(".case-side").inner_text()
-    assert f"{timezone.localtime(ticket.decision_due_at):%Y-%m-%d %H:%M}" in clock
+    # The deadline reads humanized; its exact local time is the <time> element's hover title.
+    titles = case.locator(".case-side time").evaluate_all("times => times.map(t => t.title)")
+    assert any(f"{timezone.localtime(ticket.decision_due_at):%Y-%m-%d %H:%M}" in title for title in titles)
     assert "协议已签署，见附件。" in case.locator(".entry-message.from-requester").last.inner_text()
     screenshot(case, "case-answered-zh")
     phone.close()
