@@ -24,4 +24,5 @@ def message_advice(*, text: str) -> list[dict[str, str]]:
         )
     )
     findings = [finding for finding in report.findings if finding.code in MESSAGE_FINDINGS]
-    return [{"code": item["code"], "message": item["message"]} for item in findings_render(findings, audience=CONSUMER)]
+    rendered = findings_render(findings, audience=CONSUMER)
+    return [{"code": item["code"], "message": item["message"]} for item in rendered]
