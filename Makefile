@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test lint typecheck pytest install system-packages system-packages-test migrate seed services messages bench-sweep bench-queue bench-api bench-upload clean
+.PHONY: run test lint typecheck pytest install node-packages lighthouse system-packages system-packages-test migrate seed services messages bench-sweep bench-queue bench-api bench-upload clean
 
 # Debian packages: libmagic and gettext for everything, Chromium and CJK fonts for the tests.
 system-packages:
@@ -28,7 +28,16 @@ $(STAMP): pyproject.toml | system-packages
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv --locale=$*
 
+# The browser checks' npm packages (axe-core for the tests, Lighthouse), exactly as package-lock.json pins them.
+NODE_STAMP := node_modules/.installed-stamp
+$(NODE_STAMP): package.json package-lock.json | system-packages-test
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 install: system-packages $(STAMP) $(COMPILED)
+
+# Only the tests and Lighthouse need them: `make run` stays free of npm.
+node-packages: $(NODE_STAMP)
 
 migrate: install
 	mkdir -p var
@@ -50,13 +59,17 @@ messages: install
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests --ignore=bench --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
+## lighthouse: Lighthouse (mobile) over the portal's pages on a local server; fails below 95 in any category
+lighthouse: install node-packages system-packages-test
+	scripts/lighthouse.sh
+
 lint: install
 	$(BIN)/ruff check .
 
 typecheck: install
 	$(BIN)/mypy apps config
 
-pytest: install system-packages-test services
+pytest: install node-packages system-packages-test services
 	$(BIN)/pytest
 
 ## test: the whole suite against this machine's PostgreSQL and Redis, with ruff and mypy

@@ -13,6 +13,8 @@ need=()
 installed libmagic1 || need+=(libmagic1)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 if [ "$target" = "test" ]; then
+    # npm (with Node.js) installs the browser checks' packages from package-lock.json (axe-core, Lighthouse).
+    command -v npm >/dev/null 2>&1 || need+=(npm)
     # Playwright drives Debian's Chromium (a browser download does not work offline).
     [ -x /usr/bin/chromium ] || need+=(chromium)
     installed fonts-wqy-microhei || need+=(fonts-wqy-microhei)
