@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from apps.accounts.models import AgentProfile, User
 from apps.conversation.selectors import unread_by_staff
@@ -24,7 +24,7 @@ from apps.sla.policy import stage_specs
 from apps.tickets.models import QUEUE_STATUSES, WithdrawalTicket
 from apps.tickets.selectors import ticket_scope_q
 from apps.workspace.keyset import Column, after, decode, encode, ordering, position
-from apps.workspace.search import ticket_search
+from apps.workspace.search import CANDIDATES, ticket_search
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -108,13 +108,25 @@ def _tab_q(tab: str, *, user: User, team_id: int | None) -> Q:
     return Q()
 
 
+COUNT_CAP = 999  # a tab shows "999+" past this: counting a long queue exactly costs a scan of it
+
+
 def tab_counts(*, user: User, filters: QueueFilters, now: datetime) -> dict[str, int]:
-    """How many tickets each tab holds under the same filters: one query (two with a team)."""
+    """How many tickets each tab holds under the same filters, up to COUNT_CAP + 1.
+
+    One bounded count per tab (each stops after COUNT_CAP + 1 rows, on the tab's index where it
+    has one), so the cost does not grow with the queue.
+    """
     every = queue_queryset(user=user, filters=replace(filters, tab=Tab.ALL), now=now)
     team_id = _team_of(user)
-    return every.aggregate(**{
-        tab: Count("pk", filter=_tab_q(tab, user=user, team_id=team_id)) for tab in queue_tabs(user=user)
-    })
+    return {
+        tab: every.filter(_tab_q(tab, user=user, team_id=team_id)).order_by()[: COUNT_CAP + 1].count()
+        for tab in queue_tabs(user=user)
+    }
+
+
+def count_label(count: int) -> str:
+    return f"{COUNT_CAP}+" if count > COUNT_CAP else str(count)
 
 
 def queue_queryset(*, user: User, filters: QueueFilters, now: datetime) -> QuerySet[WithdrawalTicket]:
@@ -265,27 +277,33 @@ def search_page(
     """Tickets the search term finds among all the viewer may see (any tab, any status), newest first.
 
     The platform, type, stage and special-case filters still apply; the tab and the deadline
-    filters do not (a search looks everywhere). Two queries for the tickets, whatever the term.
+    filters do not (a search looks everywhere). Two queries for the tickets, whatever the term: the
+    newest candidates (apps.workspace.search), then the page among those the viewer may see.
     """
     size = max(1, min(size, MAX_PAGE_SIZE))
     specs = stage_specs()
-    found = ticket_search(user=user, term=filters.search)
+    state = decode(cursor, {"c": NEWEST_FIRST}) or {}
+    before = state["c"][0] if "c" in state else None
+    found, candidates = ticket_search(user=user, term=filters.search, before_id=before)
     for name, value in (
         ("platform_id", filters.platform), ("complaint_type_id", filters.complaint_type),
         ("stage_id", filters.stage), ("special_case_id", filters.special_case),
     ):
         if value:
             found = found.filter(**{name: value})
-    state = decode(cursor, {"c": NEWEST_FIRST}) or {}
-    if "c" in state:
-        found = found.filter(after(NEWEST_FIRST, state["c"]))
     rows: list[WithdrawalTicket] = list(
         found.select_related(*RELATED).annotate(unread_message=unread_by_staff()).order_by("-id")[: size + 1]
     )
-    more, tickets = len(rows) > size, rows[:size]
+    tickets = rows[:size]
+    if len(rows) > size:
+        next_cursor: str | None = encode({"c": position(NEWEST_FIRST, tickets[-1])})
+    elif len(candidates) == CANDIDATES:  # more matches past those read: go on after the last one
+        next_cursor = encode({"c": [candidates[-1]]})
+    else:
+        next_cursor = None
     return QueuePage(
         rows=_rows(tickets, specs, now),
-        next_cursor=encode({"c": position(NEWEST_FIRST, tickets[-1])}) if more and tickets else None,
+        next_cursor=next_cursor,
         tabs=queue_tabs(user=user),
         stages=_ranked_stages(specs),
     )

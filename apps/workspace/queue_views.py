@@ -21,6 +21,7 @@ from apps.workspace.queue import (
     SORT_COLUMNS,
     SORT_LOSS,
     Tab,
+    count_label,
     filters_from,
     queue_page,
     search_page,
@@ -78,7 +79,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     supervisor = user.has_perm("tickets.supervise_tickets")
     return workspace_render(request, "workspace/queue.html", {
         "page": page, "filters": filters, "now": now,
-        "counts": tab_counts(user=user, filters=filters, now=now),
+        "counts": {
+            tab: count_label(count) for tab, count in tab_counts(user=user, filters=filters, now=now).items()
+        },
         "query": params.urlencode(),
         "next_query": _with(params, after=page.next_cursor) if page.next_cursor else "",
         "tab_labels": {Tab.MINE: _("Mine"), Tab.UNASSIGNED: _("Unassigned"), Tab.TEAM: _("My team"),

@@ -4,18 +4,20 @@ What a term finds: the ticket number, the complaint number, the respondent (in t
 the letter), the requester's name, the last four digits of the requester's phone (a term of four
 digits), and the text of the letter (its reason too) and of the thread's messages, Chinese or English.
 
-How: each source is one `LIKE '%term%'` (case-insensitive) on its own table, served on PostgreSQL by
-a pg_trgm GIN index (migration workspace 0002), whose trigrams cover Chinese as well as Latin
-text; the ticket ids they give are united in one subquery, and the page is a keyset on the id,
-newest first. On SQLite (the embedded default) the same SQL runs without the indexes. A term shorter
-than three characters gives no trigram to look up, so it is matched whole (numbers, names) and not
-inside the texts.
+How: each source is one `LIKE '%term%'` (case-insensitive) on its own table, served on PostgreSQL
+by a pg_trgm GIN index (migration workspace 0002), whose trigrams cover Chinese as well as Latin
+text; the ticket ids they give are united and the newest 2,000 read in one query, then the
+viewer's scope and filters pick the page among them (a keyset on the id, newest first). On SQLite
+(the embedded default) the same SQL runs without the indexes. A term shorter than three
+characters gives no trigram to look up, so it is matched whole (numbers, names) and not inside
+the texts.
 """
 
 from collections.abc import Sequence
+from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
-from django.db.models.expressions import RawSQL
 
 from apps.accounts.models import User
 from apps.complaints.models import Complaint
@@ -68,21 +70,45 @@ def _person_q(term: str, match: str, value: str) -> Q:
     return names
 
 
-def _union(sources: Sequence[QuerySet]) -> RawSQL:
+CANDIDATES = 2000  # newest matching tickets read per page, before the viewer's scope is applied
+
+
+def _union_sql(sources: Sequence[QuerySet]) -> tuple[str, list[Any]]:
     parts: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     for source in sources:
         sql, source_params = source.order_by().query.sql_with_params()
         parts.append(sql)
         params.extend(source_params)
-    # Each part is SQL Django compiled from a queryset, its values kept apart as parameters.
-    return RawSQL(" UNION ".join(parts), params)  # noqa: S611
+    return " UNION ".join(parts), params
 
 
-def ticket_search(*, user: User, term: str) -> QuerySet[WithdrawalTicket]:
-    """The tickets `user` may see in which `term` is found, any status; unordered."""
+def search_candidates(*, term: str, before_id: int | None = None, limit: int = CANDIDATES) -> list[int]:
+    """The ids of the newest tickets `term` is found in (any viewer, any status), newest first.
+
+    One query: the sources' ids united, then ordered and cut. Read on their own, so PostgreSQL
+    plans the few matches first, instead of walking the tickets' primary key down to meet them.
+    """
     term = " ".join(term.split())[:MAX_TERM]
+    if not term:
+        return []
+    union, params = _union_sql(_sources(term))
+    where = "WHERE found.id < %s " if before_id is not None else ""
+    # Each part is SQL Django compiled from a queryset, its values kept apart as parameters.
+    sql = f"SELECT found.id FROM ({union}) AS found(id) {where}ORDER BY found.id DESC LIMIT %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *([before_id] if before_id is not None else []), limit])
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+def ticket_search(
+    *, user: User, term: str, before_id: int | None = None, limit: int = CANDIDATES
+) -> tuple[QuerySet[WithdrawalTicket], list[int]]:
+    """The tickets `user` may see among the newest `limit` in which `term` is found, and those
+    candidates' ids (the caller pages on them); the queryset is unordered."""
     scope = ticket_scope_q(user=user)
-    if not term or scope is None:
-        return WithdrawalTicket.objects.none()
-    return WithdrawalTicket.objects.filter(scope, pk__in=_union(_sources(term))).exclude(status="draft")
+    if scope is None:
+        return WithdrawalTicket.objects.none(), []
+    candidates = search_candidates(term=term, before_id=before_id, limit=limit)
+    found = WithdrawalTicket.objects.filter(scope, pk__in=candidates).exclude(status="draft")
+    return found, candidates

@@ -120,7 +120,7 @@ def test_the_queue_page_runs_a_fixed_number_of_queries(as_user, now, rows, djang
     assert page.content.decode().count('data-reference="') == rows
 
 
-QUERIES_PER_QUEUE_PAGE = 23
+QUERIES_PER_QUEUE_PAGE = 25
 
 
 def _cursor(*parts) -> str:
