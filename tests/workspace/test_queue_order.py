@@ -147,3 +147,13 @@ def test_bulk_assignment_still_answers_after_the_move(as_user):
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.assignee_id == agent.pk
+
+
+def test_a_long_tab_shows_a_bounded_count(as_user, monkeypatch):
+    monkeypatch.setattr("apps.workspace.queue.COUNT_CAP", 2)
+    for _ in range(4):
+        received_ticket()
+    counts = tab_counts(user=person(SUPERVISOR), filters=QueueFilters(tab=Tab.ALL), now=shanghai(NOW))
+    assert counts[Tab.ALL] == 3  # counting stops one past the cap
+    text = as_user(person(SUPERVISOR)).get(QUEUE, {"tab": "all"}).content.decode()
+    assert '<span class="count">2+</span>' in text
