@@ -12,3 +12,15 @@ def as_user(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def as_english_user(as_user):
+    """Signed in, reading the workspace in English (it is Chinese by default)."""
+
+    def sign_in(user):
+        client = as_user(user)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        return client
+
+    return sign_in

@@ -15,15 +15,9 @@ QUEUE = "/workspace/"
 
 
 @pytest.fixture
-def as_user(as_user):
-    """Signed in, reading the workspace in English (it is Chinese by default)."""
-
-    def sign_in(user):
-        client = as_user(user)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return sign_in
+def as_user(as_english_user):
+    """These pages are read in English (the workspace is Chinese by default)."""
+    return as_english_user
 
 
 @pytest.fixture
