@@ -114,3 +114,20 @@ def test_a_supervisor_reads_the_reveal_report(live_server, browser, now, screens
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling"
     screenshot(page, f"report-{width}")
     context.close()
+
+
+def test_the_actions_and_the_confirmation_speak_english(live_server, browser, now, screenshot):
+    agent, ticket = _held_ticket()
+    context, page = _open(browser, live_server, agent, ticket, WIDTHS[sorted(WIDTHS)[0]], "en")
+    approve = page.get_by_role("button", name="Approve the withdrawal")
+    assert approve.is_disabled()
+    assert page.locator("#why-approve").inner_text().startswith("These documents are missing:")
+    page.locator("#refuse-reason").fill("The complaint has been handled: it cannot be withdrawn.")
+    page.get_by_role("button", name="Refuse", exact=True).click()
+    dialog = page.locator("#confirm-refuse")
+    assert dialog.is_visible() and ticket.reference in dialog.inner_text()
+    screenshot(page, "refuse-dialog-en")
+    page.get_by_role("button", name="Yes, refuse").click()
+    page.wait_for_load_state()
+    assert WithdrawalTicket.objects.get(pk=ticket.pk).status == TicketStatus.REFUSED
+    context.close()

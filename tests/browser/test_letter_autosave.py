@@ -69,3 +69,40 @@ def test_a_typed_letter_autosaves_and_is_there_after_a_reload(live_server, brows
     assert status.inner_text().startswith("已自动保存 ")  # the time the letter was last written
     screenshot(page, "reloaded")
     context.close()
+
+
+ENGLISH_BODY = "Problem: on 24 November 2026 at 07:58 I filed a complaint. I now ask to withdraw it."
+
+
+def test_the_autosave_speaks_english_too(live_server, browser, frozen, screenshot):
+    cache.clear()
+    requester = RequesterFactory()
+    draft = DraftFactory(requester=requester, identity_verified_at=frozen.at,
+                         complaint__filed_at=shanghai("2026-11-24 07:58"))
+    context = browser.new_context(
+        viewport=PHONE_390, locale="en-GB", extra_http_headers={"Accept-Language": "en"}
+    )
+    force_login(context, live_server, requester)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/withdraw/{draft.reference}/letter/")
+    status = page.locator("#autosave-status")
+    assert status.inner_text() == "Your letter is saved automatically as you type."
+
+    page.locator("#id_body").press_sequentially(ENGLISH_BODY, delay=5)
+    page.wait_for_function(
+        "document.querySelector('#autosave-status').innerText.startsWith('Saved')", timeout=10_000
+    )
+    assert status.inner_text() == "Saved 18:22"
+    context.set_offline(True)
+    page.locator("#id_body").press_sequentially(" Thank you.", delay=5)
+    page.wait_for_function(
+        "document.querySelector('#autosave-status').innerText === 'Not saved: check your connection'"
+    )
+    screenshot(page, "offline-en")
+    context.set_offline(False)
+    page.wait_for_function(
+        "document.querySelector('#autosave-status').innerText.startsWith('Saved')", timeout=15_000
+    )
+    page.reload()
+    assert page.locator("#id_body").input_value() == ENGLISH_BODY + " Thank you."
+    context.close()
