@@ -30,11 +30,19 @@ def _page(browser, live_server, user, language="zh-hans"):
     return context, context.new_page()
 
 
-def test_a_new_ticket_shows_a_banner_without_a_reload(live_server, browser, now, screenshot):
+BANNER_WORDS = {
+    "zh-hans": ("有 1 张新工单", "有 1 张新工单 — 查看", "查看", "您已退出登录：请重新加载页面。"),
+    "en": ("1 new ticket", "1 new ticket — show", "show", "You are signed out: reload the page."),
+}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_new_ticket_shows_a_banner_without_a_reload(live_server, browser, now, screenshot, language):
+    arrived_words, banner_text, show, signed_out_text = BANNER_WORDS[language]
     now(shanghai("2026-11-24 10:00"))
     agent = agent_with()
     shown = received_ticket(submitted="2026-11-24 09:45")
-    context, page = _page(browser, live_server, agent)
+    context, page = _page(browser, live_server, agent, language)
     page.goto(f"{live_server.url}/workspace/?tab=unassigned")
     page.wait_for_timeout(3 * POLL_MS)
     banner = page.locator("#live-queue .live-banner")
@@ -44,19 +52,19 @@ def test_a_new_ticket_shows_a_banner_without_a_reload(live_server, browser, now,
     now(shanghai("2026-11-24 10:06"))
     arrived = received_ticket(filed="2026-11-24 10:00", submitted="2026-11-24 10:05")
 
-    banner.get_by_text("有 1 张新工单").wait_for(timeout=WAIT_MS)
-    assert banner.inner_text() == "有 1 张新工单 — 查看"
+    banner.get_by_text(arrived_words).wait_for(timeout=WAIT_MS)
+    assert banner.inner_text() == banner_text
     assert banner.get_attribute("aria-live") == "polite"
     assert page.evaluate("document.body.dataset.drawn") == "once"  # no reload of its own
     assert page.locator(f"tr[data-reference='{arrived.reference}']").count() == 0
-    screenshot(page, "banner-zh")
+    screenshot(page, f"banner-{language}")
 
-    banner.get_by_role("button", name="查看").click()
+    banner.get_by_role("button", name=show, exact=True).click()
     page.locator(f"tr[data-reference='{arrived.reference}']").wait_for(timeout=WAIT_MS)
     assert page.locator(f"tr[data-reference='{shown.reference}']").count() == 1
 
     context.clear_cookies()  # the session is gone: the page stops asking and says so
-    signed_out = page.locator("#live-queue .live-banner", has_text="您已退出登录：请重新加载页面。")
+    signed_out = page.locator("#live-queue .live-banner", has_text=signed_out_text)
     signed_out.wait_for(timeout=WAIT_MS)
     context.close()
 
