@@ -179,7 +179,8 @@
     }
 
     function tick() {
-      var params = new URLSearchParams({ version: version, after: String(newest) });
+      var asked = newest;
+      var params = new URLSearchParams({ version: version, after: String(asked) });
       return getJSON(box.getAttribute("data-url") + "?" + params.toString()).then(function (data) {
         if (presence.textContent !== data.viewers_text) { presence.textContent = data.viewers_text; }
         if (data.changed) {
@@ -188,7 +189,10 @@
             reload();
           });
         }
-        if (thread) { say(threadBanner, data.messages_text, box.getAttribute("data-label-show"), showThread); }
+        /* An answer to a question asked before the thread was redrawn counts messages already shown. */
+        if (thread && asked === newest) {
+          say(threadBanner, data.messages_text, box.getAttribute("data-label-show"), showThread);
+        }
       });
     }
 
