@@ -26,7 +26,13 @@ from apps.casework.services.actions import (
     nothing_added_refusal,
     requester_resume,
 )
-from apps.casework.services.common import WORK_PERMISSION, refuse, require_handler, ticket_lock
+from apps.casework.services.common import (
+    WORK_PERMISSION,
+    refuse,
+    require_handler,
+    ticket_lock,
+    ticket_lock_columns,
+)
 from apps.casework.services.notifications import NotificationRow, notifications_create_bulk
 from apps.conversation.models import MESSAGE_MAX_LENGTH, Attachment, AuthorRole, Message, MessageKind
 from apps.conversation.rules import reply_adds_something, reply_mentions_file
@@ -196,6 +202,13 @@ def _writing(uploads: Sequence[Upload]) -> Iterator[tuple[list[_Checked], list[s
             raise
 
 
+# What posting a message reads of the locked ticket (see `ticket_lock_columns`).
+MESSAGE_LOCK_COLUMNS = (
+    "id", "reference", "requester_id", "assignee_id", "platform_id", "status", "version", "updated_at",
+    "first_contact_at", "first_contact_due_at", "first_contact_breached_at",
+)
+
+
 def message_post(
     *,
     ticket_id: int,
@@ -215,7 +228,7 @@ def message_post(
     """
     body = _refuse_text(body, uploads)
     with _writing(uploads) as (checked, stored):
-        ticket = ticket_lock(ticket_id=ticket_id, expected_version=None)
+        ticket = ticket_lock_columns(ticket_id=ticket_id, columns=MESSAGE_LOCK_COLUMNS)
         if role == AuthorRole.REQUESTER:
             _requester_check(ticket, _person(author))
         elif role == AuthorRole.AGENT:
@@ -228,6 +241,7 @@ def message_post(
             and answers_request is not False
         )
         if answers:
+            ticket.refresh_from_db()  # the answer resumes the ticket: that reads most of the row
             _answer_check(ticket, body, len(checked))
         message = Message.objects.create(
             ticket=ticket, kind=MessageKind.MESSAGE, author=author, author_role=role,

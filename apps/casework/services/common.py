@@ -1,5 +1,6 @@
 """What every workspace action shares: locking the ticket at a version, and who may act on it."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -60,6 +61,18 @@ def ticket_lock(*, ticket_id: int, expected_version: int | None) -> WithdrawalTi
             gettext("This ticket changed while you were looking."),
             extra={"code": "stale", "version": current.version, "state": ticket_state(current)},
         ) from error
+
+
+def ticket_lock_columns(*, ticket_id: int, columns: Sequence[str]) -> WithdrawalTicket:
+    """Lock the ticket until the transaction ends, reading only `columns` (no version check).
+
+    For a hot write that touches a few of the row's forty columns: building them all is most of
+    its cost. Any other column still loads on first use, inside the same transaction and lock.
+    """
+    try:
+        return WithdrawalTicket.objects.select_for_update(of=("self",)).only(*columns).get(pk=ticket_id)
+    except WithdrawalTicket.DoesNotExist:
+        raise ApplicationError(gettext("There is no such ticket."), extra={"code": "not_found"}) from None
 
 
 def refuse(message: str, code: str, **extra: Any) -> ApplicationError:
