@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.db.models import F, Q
 
+from apps.core.reconnect import on_fresh_connection
 from apps.integrations import conf, signing
 from apps.integrations.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
 from apps.integrations.services import webhook_signing_secrets
@@ -106,7 +107,11 @@ def webhook_delivery_attempt(*, delivery_id: int, now_fn: Callable[[], datetime]
     started_at = now_fn()
     if not _claim(delivery_id, started_at):
         return AttemptResult(Outcome.SKIPPED)
-    delivery = WebhookDelivery.objects.select_related("subscription__integration").get(pk=delivery_id)
+    # Claimed: a database error now would hold the delivery until the lease ends; read again instead.
+    delivery = on_fresh_connection(
+        lambda: WebhookDelivery.objects.select_related("subscription__integration").get(pk=delivery_id),
+        what=f"reading webhook delivery {delivery_id}",
+    )
     subscription = delivery.subscription
     clock_started = time.monotonic()
     if not (subscription.active and subscription.integration.active):
@@ -160,18 +165,41 @@ def _record(
         changes.update(next_attempt_at=finished_at + retry_in)
         if retry_in <= COUNTDOWN_LIMIT:  # the task queues it with a countdown: the sweep waits
             changes.update(dispatched_at=finished_at + retry_in)
-    with transaction.atomic():
-        WebhookAttempt.objects.create(
-            delivery=delivery,
-            number=delivery.attempts,
-            started_at=started_at,
-            duration_ms=duration_ms,
-            status_code=answer.status_code,
-            response_body=answer.body,
-            error=answer.error,
-        )
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(**changes)
+
+    def write() -> None:
+        with transaction.atomic():
+            # A retry after a COMMIT whose answer was lost finds its attempt already there.
+            if not WebhookAttempt.objects.filter(
+                delivery=delivery, number=delivery.attempts, started_at=started_at
+            ).exists():
+                WebhookAttempt.objects.create(
+                    delivery=delivery,
+                    number=delivery.attempts,
+                    started_at=started_at,
+                    duration_ms=duration_ms,
+                    status_code=answer.status_code,
+                    response_body=answer.body,
+                    error=answer.error,
+                )
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(**changes)
+
+    # The request was made: the receiver may have acted on it, so the log must say so even if the
+    # database restarts right now (see `reconnect`).
+    on_fresh_connection(write, what=f"recording attempt {delivery.attempts} of delivery {delivery.pk}")
     return AttemptResult(outcome, retry_in)
+
+
+def webhook_delivery_held_until(*, delivery_id: int, now: datetime) -> datetime | None:
+    """When the claim on a pending delivery ends, if one holds it now.
+
+    A claim whose COMMIT went through while its answer was lost to a database restart looks,
+    to the task's retry, like another worker's: the retry comes back once it has ended.
+    """
+    return (
+        WebhookDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING, locked_until__gt=now)
+        .values_list("locked_until", flat=True)
+        .first()
+    )
 
 
 def should_schedule_retry(result: AttemptResult) -> bool:

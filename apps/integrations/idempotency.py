@@ -4,7 +4,9 @@ How: before the view runs, one row (owner, key, method, path) is inserted in its
 the unique constraint lets exactly one request hold it. The view then runs in a transaction that
 also stores its response on that row, so a response is replayed if and only if its effects were
 committed. A view that raises or answers 5xx committed nothing: the row is released and the same
-key may be sent again. Rows expire after a day (`conf.idempotency_ttl`).
+key may be sent again. The release runs on a new connection when the view's died (a database
+restart), and a claim left behind anyway is taken over once its request must be over
+(`PROCESSING_LEASE`). Rows expire after a day (`conf.idempotency_ttl`).
 
     class TicketCreateApi(IdempotentMixin, APIView):
         def post(self, request): ...        # wrapped automatically
@@ -15,6 +17,7 @@ or decorate one handler with `@idempotent`.
 import functools
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -31,17 +34,22 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from apps.core import clock
+from apps.core.reconnect import DATABASE_ERRORS, on_fresh_connection
 from apps.integrations import conf
 from apps.integrations.models import IdempotencyRecord, IdempotencyStatus
 from apps.integrations.permissions import api_key_of
+
+logger = logging.getLogger(__name__)
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEPT_HEADERS = ("Location", "Content-Location", "ETag")
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, no spaces
-# A claim older than this whose request never finished belongs to a dead worker; gunicorn's
-# timeout is far shorter. Taking it over is safe: see `_complete`.
-PROCESSING_LEASE = timedelta(minutes=5)
+# A claim older than this whose request never finished belongs to a request that is over: gunicorn
+# answers or kills it within its 30 s timeout, and a claim whose release failed (the database
+# stayed away past `reconnect.RETRY_WAITS`) must not refuse the client's retries for long.
+# Taking over a claim whose request is somehow still running is safe: see `_complete`.
+PROCESSING_LEASE = timedelta(seconds=45)
 PURGE_BATCH_SIZE = 5000
 FILE_CHUNK = 64 * 1024
 
@@ -153,7 +161,15 @@ def _complete(claim: IdempotencyRecord, response: Response) -> None:
 
 
 def _release(claim: IdempotencyRecord) -> None:
-    IdempotencyRecord.objects.filter(pk=claim.pk, status=IdempotencyStatus.PROCESSING).delete()
+    """Free the key for a retry; on a new connection if the view's died (see `reconnect`)."""
+
+    def delete() -> None:
+        IdempotencyRecord.objects.filter(pk=claim.pk, status=IdempotencyStatus.PROCESSING).delete()
+
+    try:
+        on_fresh_connection(delete, what=f"releasing Idempotency-Key claim {claim.pk}")
+    except DATABASE_ERRORS:  # the database stayed away: the lease frees the key instead
+        logger.exception("could not release Idempotency-Key claim %s; it expires with its lease", claim.pk)
 
 
 def idempotent(handler: Handler) -> Handler:

@@ -8,7 +8,6 @@ happens, so a lost or duplicated message changes nothing (see `delivery.webhook_
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -179,7 +178,9 @@ def webhook_dispatch(
             ).values_list("pk", flat=True)
         )
         WebhookDelivery.objects.filter(pk__in=ids).update(dispatched_at=now)
-        transaction.on_commit(partial(send, ids), robust=True)
+        # A lambda, not a partial: a robust callback that fails is logged by its __qualname__,
+        # which a partial lacks (Django 5.2), so the log call itself would raise.
+        transaction.on_commit(lambda: send(ids), robust=True)
     return ids
 
 
@@ -203,7 +204,7 @@ def webhook_dispatch_due(*, now: datetime, batch_size: int = DISPATCH_BATCH_SIZE
         )
         if ids:
             WebhookDelivery.objects.filter(pk__in=ids).update(dispatched_at=now)
-            transaction.on_commit(partial(_send_tasks, ids), robust=True)
+            transaction.on_commit(lambda: _send_tasks(ids), robust=True)
     return ids
 
 

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from apps.accounts.models import User
 from apps.core import clock
 from apps.core.errors import ApplicationError
+from apps.core.reconnect import on_fresh_connection
 from apps.outbound.models import IN_FLIGHT, Channel, MessageStatus, OutboundMessage
 from apps.outbound.selectors import outbound_due_ids
 from apps.outbound.senders import SendRejected, SendRetryable, message_send
@@ -280,8 +281,16 @@ def _record(message: OutboundMessage, **changes: Any) -> bool:
     """Write the attempt's result, unless the lease ran out and another worker took the row since.
 
     A final result (sent, failed) of a ticket's message is written with its ticket event, in one
-    transaction: the compare-and-set decides once, so the event is recorded once.
+    transaction: the compare-and-set decides once, so the event is recorded once. A database that
+    goes away at that moment (a restart) gets the write again on a new connection: the message
+    was sent, and a result left unwritten would send it again when its lease runs out.
     """
+    return on_fresh_connection(
+        partial(_record_once, message, **changes), what=f"recording outbound message {message.pk}"
+    )
+
+
+def _record_once(message: OutboundMessage, **changes: Any) -> bool:
     changes["last_error"] = str(changes.get("last_error", message.last_error))[:255]
     with transaction.atomic():
         written = OutboundMessage.objects.filter(
