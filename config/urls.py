@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 import apps.core.converters  # noqa: F401  (registers <reference:>, <code:>, <id:>) before any include
-from apps.core.views import healthz
+from apps.observability.views import health_live
 
 admin.site.site_header = "撤回 Chehui"
 admin.site.site_title = _("Chehui")
@@ -19,7 +19,8 @@ urlpatterns = [
     path("workspace/", include("apps.workspace.urls")),
     path("dashboard/", include("apps.dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("healthz", healthz, name="healthz"),
+    path("healthz", health_live, name="healthz"),  # the liveness probe's older name
+    path("", include("apps.observability.urls")),  # /health/live, /health/ready, /metrics
     path("admin/", admin.site.urls),
     path("api/v1/", include("apps.sla.urls")),
     path("api/v1/", include("apps.integrations.urls_docs")),

@@ -1,4 +1,4 @@
-"""Operational endpoints, and the answers Django gives for errors outside a view's own handling.
+"""The answers Django gives for errors outside a view's own handling.
 
 Under /api/ every error answers in the API's shape ({"message", "extra"}); elsewhere with a
 branded page in the visitor's language. The pages render without a request context (no context
@@ -9,26 +9,16 @@ import sys
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from apps.core.api import too_large_message, unavailable_message
 from apps.core.errors import DATABASE_RETRY_AFTER_SECONDS, database_unavailable
 
 API_PREFIX = "/api/"
 UNESCAPED = {"ensure_ascii": False}  # Chinese messages as they are, as DRF renders them
-
-
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Answer 200 when the database answers; load balancers and compose health checks call it."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
 
 
 def is_api_request(request: HttpRequest) -> bool:

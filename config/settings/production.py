@@ -1,7 +1,8 @@
 """Production: every secret comes from the environment, with no default."""
 
+from apps.observability.logging import logging_config
 from config.settings.base import *  # noqa: F403
-from config.settings.base import REDIS_URL, database, env
+from config.settings.base import LOG_LEVEL, REDIS_URL, database, env
 
 DEBUG = False
 DEMO_TOOLS = False  # never: whatever the environment says
@@ -14,6 +15,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# Probes and Prometheus talk plain HTTP to the process itself, behind the proxy: no redirect for them.
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^healthz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
@@ -32,3 +35,5 @@ IDENTITY_PROVIDER = env.str("CHEHUI_IDENTITY_PROVIDER")
 # No default: an e-mail linking to localhost would send requesters nowhere.
 NOTIFICATIONS_PORTAL_URL = env.str("CHEHUI_PUBLIC_URL")
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# One JSON object per log line on stdout, for the log collector (CHEHUI_LOG_JSON=false: columns).
+LOGGING = logging_config(json=env.bool("CHEHUI_LOG_JSON", default=True), level=LOG_LEVEL)

@@ -2,7 +2,7 @@ import pytest
 
 
 @pytest.mark.django_db
-def test_health_answers_ok_when_the_database_answers(client):
+def test_health_is_the_liveness_probe_and_answers_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
