@@ -7,7 +7,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=config.settings.production
 
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libmagic1 gettext \
+    && apt-get install -y --no-install-recommends libmagic1 gettext postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -1,11 +1,20 @@
-"""Where evidence is kept: a private folder with no public URL, served only through a checked view."""
+"""Where evidence is kept: a private folder with no public URL, served only through a checked view.
+
+Or, when settings.EVIDENCE_STORAGE names another backend (S3-compatible object storage, see
+`apps.evidence.s3`), there: `private_storage` builds the backend that setting names at first use.
+"""
 
 import os
 import uuid
+from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import LazyObject, empty
+from django.utils.module_loading import import_string
 
 
 @deconstructible(path="apps.evidence.storage.PrivateFileSystemStorage")
@@ -27,7 +36,32 @@ class PrivateFileSystemStorage(FileSystemStorage):
         raise ValueError("Evidence has no public URL: serve it through the access-checked view.")
 
 
-private_storage = PrivateFileSystemStorage()
+def private_storage_build() -> Storage:
+    """The evidence storage settings.EVIDENCE_STORAGE names ({"BACKEND": ..., "OPTIONS": {...}})."""
+    chosen: dict[str, Any] = getattr(settings, "EVIDENCE_STORAGE", None) or {}
+    backend = import_string(chosen.get("BACKEND", "apps.evidence.storage.PrivateFileSystemStorage"))
+    storage: Storage = backend(**chosen.get("OPTIONS", {}))
+    return storage
+
+
+class PrivateStorage(LazyObject):
+    """The evidence storage, chosen from the settings at first use (and again when they change in a test)."""
+
+    def _setup(self) -> None:
+        self._wrapped = private_storage_build()
+
+    def deconstruct(self) -> tuple[str, tuple[object, ...], dict[str, object]]:
+        # The migrations name the folder storage whichever backend runs: the choice is a setting.
+        return ("apps.evidence.storage.PrivateFileSystemStorage", (), {})
+
+
+private_storage: Storage = PrivateStorage()  # type: ignore[assignment]
+
+
+@receiver(setting_changed)
+def _private_storage_reset(*, setting: str, **kwargs: object) -> None:
+    if setting == "EVIDENCE_STORAGE":
+        private_storage._wrapped = empty  # type: ignore[attr-defined]
 
 
 def evidence_path(instance: object, filename: str) -> str:
