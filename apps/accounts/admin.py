@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import AgentProfile, SmsChallenge, Team, User
 from apps.core.admin import ReadOnlyAdminMixin
+from apps.core.crypto.hashing import lookup_hashes
 from apps.core.masking import mask_ip, mask_phone
 
 PROFILE_FIELDS = ("display_name", "phone", "preferred_language")
@@ -41,7 +42,8 @@ class UserAdmin(DjangoUserAdmin):
         "username", "display_name", "masked_phone", "email", "preferred_language", "is_staff", "is_active",
     )
     list_filter = ("is_staff", "is_superuser", "is_active", "groups", "preferred_language")
-    search_fields = ("username", "display_name", "first_name", "last_name", "email", "=phone")
+    # The number is encrypted at rest: get_search_results also matches a complete one by its hash.
+    search_fields = ("username", "display_name", "first_name", "last_name", "email")
     ordering = ("username",)
 
     @admin.display(description=_("mobile number"))
@@ -67,8 +69,11 @@ class UserAdmin(DjangoUserAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[User], search_term: str
     ) -> tuple[QuerySet[User], bool]:
-        """Offer only active staff when the search feeds a ticket's assignee field."""
+        """Also find a complete mobile number; offer only active staff for a ticket's assignee field."""
+        unsearched = queryset
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            queryset |= unsearched.filter(phone_hash__in=lookup_hashes("phone", search_term.strip()))
         source = (request.GET.get("model_name"), request.GET.get("field_name"))
         if source == ("withdrawalticket", "assignee"):
             queryset = queryset.filter(is_staff=True, is_active=True)
@@ -112,7 +117,7 @@ class SmsChallengeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "phone_locked_until", "masked_ip",
     )
     list_filter = ("purpose", "created_at")
-    search_fields = ("=phone",)
+    search_fields = ("=phone_hash",)  # shows the search box; get_search_results hashes the number
     search_help_text = _("A complete mobile number.")
     ordering = ("-created_at",)
     date_hierarchy = "created_at"
@@ -121,6 +126,14 @@ class SmsChallengeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "masked_phone", "purpose", "created_at", "expires_at", "attempts", "consumed_at",
         "phone_locked_until", "masked_ip",
     )
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[SmsChallenge], search_term: str
+    ) -> tuple[QuerySet[SmsChallenge], bool]:
+        """The codes sent to a complete mobile number (found by its keyed hash: it is encrypted)."""
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(phone_hash__in=lookup_hashes("phone", search_term.strip())), False
 
     @admin.display(description=_("mobile number"))
     def masked_phone(self, obj: SmsChallenge) -> str:

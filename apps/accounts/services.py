@@ -24,6 +24,7 @@ from apps.accounts.models import SmsChallenge, User
 from apps.accounts.roles import AGENT, REQUESTER, SUPERVISOR
 from apps.accounts.sms import sms_provider_get
 from apps.core import clock
+from apps.core.crypto.hashing import lookup_hashes
 from apps.core.errors import ApplicationError
 from apps.core.masking import mask_phone
 
@@ -102,7 +103,7 @@ def sms_code_verify(*, phone: str, code: str, now: datetime | None = None) -> Us
             raise _locked_error(locked_until=locked_until, now=now)
         challenge = _usable_challenge(
             challenge=SmsChallenge.objects.select_for_update()
-            .filter(phone=phone, purpose=purpose)
+            .filter(phone_hash__in=lookup_hashes("phone", phone), purpose=purpose)
             .order_by("-created_at", "-pk")
             .first(),
             now=now,
@@ -123,7 +124,9 @@ def sms_code_verify(*, phone: str, code: str, now: datetime | None = None) -> Us
 
 def _check_phone_rate(*, phone: str, now: datetime) -> None:
     recent = list(
-        SmsChallenge.objects.filter(phone=phone, created_at__gt=now - SMS_RATE_WINDOW)
+        SmsChallenge.objects.filter(
+            phone_hash__in=lookup_hashes("phone", phone), created_at__gt=now - SMS_RATE_WINDOW
+        )
         .order_by("-created_at")
         .values_list("created_at", flat=True)[:SMS_CODES_PER_PHONE_PER_WINDOW]
     )
@@ -156,7 +159,9 @@ def _check_phone_rate(*, phone: str, now: datetime) -> None:
 
 def _check_ip_rate(*, ip_address: str, now: datetime) -> None:
     recent = list(
-        SmsChallenge.objects.filter(ip_address=ip_address, created_at__gt=now - SMS_RATE_WINDOW)
+        SmsChallenge.objects.filter(
+            ip_hash__in=lookup_hashes("ip", ip_address), created_at__gt=now - SMS_RATE_WINDOW
+        )
         .order_by("-created_at")
         .values_list("created_at", flat=True)[:SMS_CODES_PER_IP_PER_WINDOW]
     )
@@ -231,7 +236,9 @@ def _phone_lockout(*, phone: str, now: datetime) -> tuple[datetime | None, int]:
     """Return the latest lock-out end for the number and the wrong codes counted since it."""
     look_back = max(SIGN_IN_FAILURE_WINDOW, SIGN_IN_LOCKOUT + SMS_CODE_VALIDITY)
     rows = list(
-        SmsChallenge.objects.filter(phone=phone, created_at__gt=now - look_back).values_list(
+        SmsChallenge.objects.filter(
+            phone_hash__in=lookup_hashes("phone", phone), created_at__gt=now - look_back
+        ).values_list(
             "created_at", "attempts", "phone_locked_until"
         )
     )
@@ -263,14 +270,17 @@ def _locked_error(*, locked_until: datetime, now: datetime) -> ApplicationError:
 
 
 # Every ticket an integration files looks its requester up: one statement, not an ORM query and
-# a second one for the groups (the ORM's compiling cost more than PostgreSQL's answering).
+# a second one for the groups (the ORM's compiling cost more than PostgreSQL's answering). The
+# number is encrypted at rest: it is found by its keyed hash, under the current hash key or, while
+# `rotate_field_keys --rehash` runs, the previous one (hence two parameters, the same one twice
+# otherwise).
 REQUESTER_LOOKUP_SQL = """
 SELECT u.*, EXISTS (
     SELECT 1 FROM accounts_user_groups ug JOIN auth_group g ON g.id = ug.group_id
     WHERE ug.user_id = u.id AND g.name IN (%s, %s)
 ) AS in_staff_group
 FROM accounts_user u
-WHERE u.phone = %s
+WHERE u.phone_hash IN (%s, %s)
 ORDER BY u.id
 LIMIT 1
 """
@@ -278,7 +288,9 @@ LIMIT 1
 
 def requester_get_or_create(*, phone: str) -> User:
     """Return the requester with this number, creating one; staff are sent to the staff login."""
-    found = next(iter(User.objects.raw(REQUESTER_LOOKUP_SQL, [AGENT, SUPERVISOR, phone])), None)
+    hashes = lookup_hashes("phone", phone)
+    params = [AGENT, SUPERVISOR, hashes[0], hashes[-1]]
+    found = next(iter(User.objects.raw(REQUESTER_LOOKUP_SQL, params)), None)
     if found is not None:
         if found.is_staff or found.is_superuser or found.__dict__["in_staff_group"]:
             raise ApplicationError(

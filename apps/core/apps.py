@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.core import lookups  # noqa: F401  (registers field__icontains_escaped)
+        from apps.core.crypto import checks  # noqa: F401  (refuses to start without field keys)
 
 
 class ChehuiAdminConfig(admin_apps.AdminConfig):

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.crypto.fields import EncryptedTextField
 from apps.policy.models import IdentityMethod
 
 
@@ -27,7 +28,7 @@ class IdentityVerificationAttempt(models.Model):
     provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     reason = models.CharField(_("reason given"), max_length=200, blank=True)
-    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    ip_address = EncryptedTextField(_("IP address"), null=True, blank=True)  # encrypted at rest
     attempted_at = models.DateTimeField(_("attempted at"), default=timezone.now)
 
     class Meta:

@@ -3,6 +3,8 @@
 What a term finds: the ticket number, the complaint number, the respondent (in the complaint and in
 the letter), the requester's name, the last four digits of the requester's phone (a term of four
 digits), and the text of the letter (its reason too) and of the thread's messages, Chinese or English.
+The phone number is encrypted at rest: its last four digits are matched exactly by their keyed hash
+(`User.phone_last4_hash`, a b-tree index), not inside the text.
 
 How: each source is one `LIKE '%term%'` (case-insensitive) on its own table, served on PostgreSQL
 by a pg_trgm GIN index (migration workspace 0002), whose trigrams cover Chinese as well as Latin
@@ -22,6 +24,7 @@ from django.db.models import Q, QuerySet
 from apps.accounts.models import User
 from apps.complaints.models import Complaint
 from apps.conversation.models import Message
+from apps.core.crypto.hashing import lookup_hashes
 from apps.tickets.models import Letter, WithdrawalTicket
 from apps.tickets.selectors import ticket_scope_q
 
@@ -66,7 +69,7 @@ def _sources(term: str) -> list[QuerySet]:
 def _person_q(term: str, match: str, value: str) -> Q:
     names = Q(**{f"display_name__{match}": value})
     if term.isdigit() and len(term) == 4:  # the last four digits of a phone number
-        names |= Q(phone__endswith=term)
+        names |= Q(phone_last4_hash__in=lookup_hashes("phone_last4", term))
     return names
 
 

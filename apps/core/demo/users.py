@@ -1,6 +1,7 @@
 """The demo's staff (role users, agents, teams, agent profiles) and the complainants' accounts."""
 
 import secrets
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -9,6 +10,7 @@ from django.contrib.auth.models import Permission
 
 from apps.accounts.models import AgentProfile, Team, User
 from apps.accounts.roles import AGENT, REQUESTER, SUPERVISOR
+from apps.core.crypto.hashing import keyed_hash
 from apps.core.demo.world import BULK_BATCH_SIZE, World
 
 # username, role, display name, phone
@@ -58,7 +60,7 @@ def staff_create(world: World) -> list[DemoCredential]:
     with ThreadPoolExecutor(max_workers=4) as pool:
         hashes = list(pool.map(make_password, passwords))
     wanted_phones = [phone for _u, _r, _n, phone in rows if phone]
-    phone_taken = set(User.objects.filter(phone__in=wanted_phones).values_list("phone", flat=True))
+    phone_taken = _phones_taken(wanted_phones)
     users = [
         User(
             username=username, display_name=name, password=hashed, is_staff=role != REQUESTER,
@@ -97,6 +99,13 @@ def staff_create(world: World) -> list[DemoCredential]:
     ]
 
 
+def _phones_taken(phones: Iterable[str]) -> set[str]:
+    """The numbers among `phones` some user already has (found by hash: numbers are encrypted)."""
+    hashes = [keyed_hash("phone", phone) for phone in phones]
+    found = User.objects.filter(phone_hash__in=hashes).values_list("phone", flat=True)
+    return {phone for phone in found if phone}
+
+
 def _groups_join(world: World, members: list[tuple[User, str]]) -> None:
     through = User.groups.through
     through.objects.bulk_create(
@@ -111,7 +120,7 @@ def requesters_create(world: World, *, count: int) -> list[User]:
     phones: set[str] = set()
     while len(phones) < count:
         phones.add("1" + rng.choice("3456789") + "".join(rng.choices("0123456789", k=9)))
-    taken = set(User.objects.filter(phone__in=phones).values_list("phone", flat=True))
+    taken = _phones_taken(phones)
     taken |= set(User.objects.filter(username__in=phones).values_list("username", flat=True))
     unusable = make_password(None)
     users = []
