@@ -65,6 +65,8 @@ def stored_file_response(stored: StoredFile, *, stem: str) -> FileResponse:
     The caller has already checked that the viewer may see it. `stem` names the file when its
     sender gave no usable name ("evidence-12.pdf", "attachment-7.docx").
     """
+    if not stored.file:  # erased at the end of its retention period (apps.privacy): only its row is left
+        raise Http404("The file was erased when its retention period ended.")
     try:
         handle = stored.file.open("rb")
     except FileNotFoundError as exc:

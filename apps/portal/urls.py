@@ -34,3 +34,12 @@ urlpatterns = [
     ),
     path("cancel/", views.cool_off, name="cool_off"),
 ]
+
+# The requester's personal data (apps/privacy): download it all, ask for closed tickets' erasure.
+from apps.privacy import portal_views as privacy_views  # noqa: E402
+
+urlpatterns += [
+    path("my-data/", privacy_views.my_data, name="my_data"),
+    path("my-data/download/", privacy_views.data_export, name="data_export"),
+    path("my-data/erasure/", privacy_views.erasure_request, name="erasure_request"),
+]

@@ -35,3 +35,11 @@ urlpatterns += [
 urlpatterns += [
     path("reveals/", views.reveals, name="reveals"),
 ]
+
+# Supervisors' queue of requesters' erasure requests (apps/privacy).
+from apps.privacy import workspace_views as privacy_views  # noqa: E402
+
+urlpatterns += [
+    path("erasure-requests/", privacy_views.erasure_queue, name="erasure_queue"),
+    path("erasure-requests/<id:pk>/decide/", privacy_views.erasure_decide, name="erasure_decide"),
+]

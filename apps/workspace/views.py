@@ -42,14 +42,14 @@ from apps.tickets.selectors import ticket_get_for_viewer
 from apps.workspace.access import agent_required, supervisor_required, workspace_render
 from apps.workspace.actions import CONFIRMED, confirmation_text
 from apps.workspace.case import CaseView, case_view, reads_for_staff
-from apps.workspace.reveals import PAGE_SIZE as REVEALS_PAGE_SIZE
 from apps.workspace.reveals import (
+    ACCESS_KIND_LABELS,
+    access_log,
     reveal_agents,
     reveal_csv_rows,
     reveal_filter_parse,
-    reveal_row,
-    reveals_query,
 )
+from apps.workspace.reveals import PAGE_SIZE as REVEALS_PAGE_SIZE
 
 
 def _me(request: HttpRequest) -> User:
@@ -288,22 +288,22 @@ def reveal(request: HttpRequest, reference: str) -> HttpResponse:
 @supervisor_required  # type: ignore[arg-type]  # the CSV is a streaming response, not an HttpResponse
 @require_safe
 def reveals(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    """Supervisors: who revealed which personal data on which ticket, when and why; or it as CSV."""
+    """Supervisors: every access to personal data (reveals, requesters' downloads, erasure decisions)."""
     chosen, errors = reveal_filter_parse(request.GET)
     if request.GET.get("format") == "csv" and not errors:
         stream = StreamingHttpResponse(_csv_lines(reveal_csv_rows(chosen=chosen)),
                                        content_type="text/csv; charset=utf-8")
-        stream["Content-Disposition"] = 'attachment; filename="personal-data-reveals.csv"'
+        stream["Content-Disposition"] = 'attachment; filename="personal-data-access.csv"'
         stream["Cache-Control"] = "private, no-store"
         return stream
-    page = Paginator(reveals_query(chosen=chosen), REVEALS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(access_log(chosen=chosen), REVEALS_PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     params.pop("format", None)
     response = workspace_render(request, "workspace/reveals.html", {
-        "page": page, "rows": [reveal_row(event) for event in page.object_list],
-        "errors": errors, "form": {key: request.GET.get(key, "") for key in ("from", "to", "agent")},
-        "agents": reveal_agents(), "query": params.urlencode(),
+        "page": page, "rows": page.object_list,
+        "errors": errors, "form": {key: request.GET.get(key, "") for key in ("from", "to", "agent", "what")},
+        "agents": reveal_agents(), "query": params.urlencode(), "kinds": ACCESS_KIND_LABELS,
     }, nav="reveals", status=400 if errors else 200)
     response["Cache-Control"] = "private, no-store"
     return response

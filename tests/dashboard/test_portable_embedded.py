@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 _EMBEDDED_CHECK = """
 import json, re
+from datetime import timedelta
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -26,6 +27,7 @@ from apps.core import clock
 from apps.dashboard.selectors import dashboard_figures
 from apps.dashboard.services import dashboard_snapshot_refresh
 from apps.dashboard.tasks import dashboard_snapshot_refresh as refresh_task
+from apps.privacy.retention import retention_run
 from apps.tickets.models import QUEUE_STATUSES, WithdrawalTicket
 
 took = refresh_task()
@@ -45,6 +47,8 @@ print(json.dumps({
     "title": "Supervisor dashboard" in html,
     "live": "Computed for this page" in html,
     "exports": {key: client.get(reverse("dashboard:export", args=[key])).status_code for key in exports},
+    # Last (it erases): the nightly retention run, ten years on, over every closed demo ticket.
+    "erased": {run.kind: run.tickets for run in retention_run(now=clock.now() + timedelta(days=3650))},
 }))
 """
 
@@ -78,5 +82,6 @@ def test_the_embedded_sqlite_demo_refreshes_and_shows_the_dashboard(tmp_path):
     assert seen["took"] >= 0
     assert all(seen["rows"].values()), seen["rows"]
     assert seen["open"] == seen["queue"] > 0
+    assert seen["erased"] and all(count > 0 for count in seen["erased"].values()), seen["erased"]
     assert (seen["status"], seen["title"], seen["live"]) == (200, True, False)
     assert seen["exports"] == dict.fromkeys(sorted([*CHART_KEYS, "tickets"]), 200)  # and the ticket export

@@ -113,6 +113,13 @@ def test_a_stored_file_gone_missing_is_not_found_not_a_crash(draft, settings):
     assert response.status_code == 404
 
 
+def test_a_file_erased_at_the_end_of_its_retention_is_not_found_not_a_crash(draft):
+    evidence = upload(draft, files.pdf_bytes())
+    type(evidence).objects.filter(pk=evidence.pk).update(file="")  # what the retention run leaves
+    response = client_for(draft.requester).get(reverse("evidence:download", kwargs={"pk": evidence.pk}))
+    assert response.status_code == 404
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [

@@ -136,7 +136,7 @@ def test_the_csv_has_every_row_and_keeps_formulas_out(as_user, now):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
-    assert rows[0] == ["When", "Who", "Ticket", "Field", "Purpose", "Reason"]
+    assert rows[0] == ["When", "Who", "Ticket", "Field", "Purpose", "Reason", "What", "Size (bytes)"]
     assert len(rows) == 1 + 56
     oldest = rows[-1]
     assert oldest[:3] == ["2026-11-24 10:30:00", "Zhao Lei", ticket.reference]
