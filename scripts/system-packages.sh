@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages a target needs when they are missing; shared by the Makefile and .ci/run.
-#   scripts/system-packages.sh run    libmagic (evidence checks) and gettext (the translations)
+#   scripts/system-packages.sh run    libmagic (evidence checks), gettext (the translations) and the
+#                                     PostgreSQL client tools (pg_dump/pg_restore for `manage.py backup`)
 #   scripts/system-packages.sh test   the same, plus Debian's Chromium and CJK fonts for the browser
-#                                     tests and docker-compose, whose file a test validates
+#                                     tests, docker-compose, whose file a test validates, and
+#                                     PgBouncer for the two-machine test
 # Nothing is done when everything is present, so it costs a few dpkg look-ups on a set-up machine.
 set -euo pipefail
 
@@ -12,6 +14,7 @@ installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok
 need=()
 installed libmagic1 || need+=(libmagic1)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+{ command -v pg_dump && command -v pg_restore; } >/dev/null 2>&1 || need+=(postgresql-client)
 if [ "$target" = "test" ]; then
     # npm (with Node.js) installs the browser checks' packages from package-lock.json (axe-core, Lighthouse).
     command -v npm >/dev/null 2>&1 || need+=(npm)
@@ -19,6 +22,8 @@ if [ "$target" = "test" ]; then
     [ -x /usr/bin/chromium ] || need+=(chromium)
     installed fonts-wqy-microhei || need+=(fonts-wqy-microhei)
     command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+    # The two-machine test puts a real PgBouncer (transaction mode) between the app and PostgreSQL.
+    [ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 

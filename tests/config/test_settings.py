@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
 PRINT_SETTINGS = (
@@ -75,6 +76,8 @@ def _production_env(**extra: str) -> dict[str, str]:
         CHEHUI_SMS_PROVIDER="apps.accounts.sms.LogSmsProvider",
         CHEHUI_IDENTITY_PROVIDER="apps.identity.providers.DevelopmentProvider",
         CHEHUI_PUBLIC_URL="https://chehui.example.com",
+        CHEHUI_FIELD_KEYS=Fernet.generate_key().decode(),
+        CHEHUI_HASH_KEY=secrets.token_urlsafe(32),
         **extra,
     )
 
@@ -92,6 +95,7 @@ def test_production_passes_the_deploy_check_without_warnings():
     [
         "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL",
         "CHEHUI_SMS_PROVIDER", "CHEHUI_IDENTITY_PROVIDER", "CHEHUI_PUBLIC_URL",
+        "CHEHUI_FIELD_KEYS", "CHEHUI_HASH_KEY",
     ],
 )
 def test_production_refuses_to_start_without_each_required_setting(missing):
@@ -110,14 +114,15 @@ def test_docker_compose_file_is_valid_and_demands_its_secrets():
         DJANGO_SECRET_KEY="x", POSTGRES_PASSWORD="y", FLOWER_BASIC_AUTH="a:b",
         CHEHUI_SMS_PROVIDER="apps.accounts.sms.LogSmsProvider",
         CHEHUI_IDENTITY_PROVIDER="apps.identity.providers.DevelopmentProvider",
-        CHEHUI_PUBLIC_URL="https://chehui.example.com",
+        CHEHUI_PUBLIC_URL="https://chehui.example.com", CHEHUI_FIELD_KEYS="k", CHEHUI_HASH_KEY="h",
     )
     ok = subprocess.run([*compose, "-q"], env=with_secrets, capture_output=True, text=True, check=False)
     assert ok.returncode == 0, ok.stderr
     services = subprocess.run(
         [*compose, "--services"], env=with_secrets, capture_output=True, text=True, check=True
     ).stdout.split()
-    assert set(services) == {"web", "worker", "beat", "flower", "postgres", "redis"}
+    # web2, worker2 and lb belong to the "scale" profile (tests/scale/test_compose.py).
+    assert set(services) == {"web", "worker", "beat", "flower", "postgres", "redis", "web2", "worker2", "lb"}
     without = subprocess.run([*compose, "-q"], env=_clean_env(), capture_output=True, text=True, check=False)
     assert without.returncode != 0
     assert "DJANGO_SECRET_KEY" in without.stderr
