@@ -8,6 +8,8 @@ from pathlib import Path
 
 import environ
 
+from apps.observability.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("CHEHUI_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -54,6 +56,9 @@ LOCAL_APPS = [
     "apps.notifications",
     "apps.conversation",
     "apps.api",
+    "apps.privacy",  # PIPL: retention periods, erasure requests, personal-data exports
+    "apps.backups",
+    "apps.observability",  # /metrics, /health/live, /health/ready, request ids, structured logs
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -71,6 +76,12 @@ BENCH_FLOOR = env.bool("CHEHUI_BENCH_FLOOR", default=False)
 DEMO_TOOLS = env.bool("CHEHUI_DEMO_TOOLS", default=False)
 
 MIDDLEWARE = [
+    # Observability (apps/observability, docs/observability.md): request counts and latency from
+    # the outermost layer, then the request id every log line and answer carries, then one log
+    # line per request (django-structlog). Prometheus's "after" half is the last entry.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "apps.observability.request_id.RequestIdMiddleware",
+    "django_structlog.middlewares.RequestMiddleware",
     # First: whatever the layers below answer under /api/ leaves in the API's error shape.
     "apps.core.middleware.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -84,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -132,6 +144,13 @@ def database(url: str) -> dict[str, object]:
             "server_side_binding": True,
             "prepare_threshold": threshold or None,
         }
+        if env.bool("CHEHUI_PGBOUNCER", default=False):
+            # Behind PgBouncer in transaction mode each transaction may run on another server
+            # connection, so nothing may outlive one: no named prepared statements and no WITH HOLD
+            # cursor (QuerySet.iterator()). Client connections to PgBouncer stay open
+            # (CONN_MAX_AGE): they cost PostgreSQL nothing. docs/operations.md.
+            config["DISABLE_SERVER_SIDE_CURSORS"] = True
+            config["OPTIONS"]["prepare_threshold"] = None  # type: ignore[index]
     return config
 
 
@@ -159,6 +178,24 @@ else:
 PRIVATE_MEDIA_ROOT = Path(env.str("CHEHUI_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+
+# Evidence storage (apps.evidence.storage): the private folder above, or, when a bucket is named,
+# S3-compatible object storage (private objects, no URL: still served by the checked view). Keys may
+# be left empty where the machine has a role; the endpoint is for MinIO, Ceph, COS or OSS.
+EVIDENCE_S3_BUCKET = env.str("CHEHUI_EVIDENCE_S3_BUCKET", default="")
+EVIDENCE_STORAGE: dict[str, object] = {"BACKEND": "apps.evidence.storage.PrivateFileSystemStorage"}
+if EVIDENCE_S3_BUCKET:
+    EVIDENCE_STORAGE = {
+        "BACKEND": "apps.evidence.s3.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": EVIDENCE_S3_BUCKET,
+            "location": env.str("CHEHUI_EVIDENCE_S3_PREFIX", default=""),
+            "endpoint_url": env.str("CHEHUI_EVIDENCE_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("CHEHUI_EVIDENCE_S3_REGION", default="") or None,
+            "access_key": env.str("CHEHUI_EVIDENCE_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("CHEHUI_EVIDENCE_S3_SECRET_ACCESS_KEY", default="") or None,
+        },
+    }
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -189,7 +226,21 @@ USE_TZ = True
 if REDIS_URL:
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
     CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL)
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+    # Broker loss: a dead socket is noticed within seconds (socket timeouts, health checks), and a
+    # publish gives up after a few short retries instead of hanging a request (docs/resilience.md).
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "visibility_timeout": 3600,
+        "socket_timeout": 10,
+        "socket_connect_timeout": 5,
+        "socket_keepalive": True,
+        "health_check_interval": 10,
+        "retry_on_timeout": True,
+    }
+    CELERY_REDIS_SOCKET_TIMEOUT = 10
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 5
+    CELERY_REDIS_SOCKET_KEEPALIVE = True
+    CELERY_REDIS_BACKEND_HEALTH_CHECK_INTERVAL = 10
+    CELERY_REDIS_RETRY_ON_TIMEOUT = True
 else:
     _broker_dir = VAR_DIR / "broker"
     CELERY_BROKER_URL = "filesystem://"
@@ -211,8 +262,42 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Survive a broker outage of any length: retry the connection forever (the default gives up after
+# 100 tries and the worker exits), and let running tasks finish: every task is safe to run twice
+# (its row decides), so a message redelivered later is a no-op, while cancelling a webhook
+# mid-send would only add a duplicate request to the receiver.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = 5
+CELERY_BROKER_CHANNEL_ERROR_RETRY = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+CELERY_RESULT_BACKEND_ALWAYS_RETRY = True
+CELERY_RESULT_BACKEND_MAX_RETRIES = 10
+# A publish runs in the web request (on commit): with Redis away, fail after one more try (redis-py
+# already retries each connection three times) and leave the row to the catch-up.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 DJANGO_CELERY_BEAT_TZ_AWARE = True
+
+# ---------------------------------------------------------------------------- Celery through Redis Sentinel
+# Several machines (docs/operations.md): Celery finds the current Redis master through Sentinel when
+# CELERY_BROKER_URL and CELERY_RESULT_BACKEND list the sentinels ("sentinel://s1:26379/0;
+# sentinel://s2:26379/0") and REDIS_SENTINEL_MASTER names the master they watch. The cache stays on
+# REDIS_URL, an address that always reaches the master (HAProxy checking `role:master`): Django's
+# RedisCache cannot ask Sentinel, and the API throttle uses its client directly.
+REDIS_SENTINEL_MASTER = env.str("REDIS_SENTINEL_MASTER", default="")
+if REDIS_URL and (REDIS_SENTINEL_MASTER or CELERY_BROKER_URL.startswith("sentinel://")):
+    if not (REDIS_SENTINEL_MASTER and CELERY_BROKER_URL.startswith("sentinel://")):
+        raise RuntimeError(
+            "Redis Sentinel needs both REDIS_SENTINEL_MASTER and CELERY_BROKER_URL=sentinel://host:port/db;..."
+        )
+    _sentinel_options: dict[str, object] = {"master_name": REDIS_SENTINEL_MASTER}
+    if _sentinel_password := env.str("REDIS_SENTINEL_PASSWORD", default=""):
+        _sentinel_options["sentinel_kwargs"] = {"password": _sentinel_password}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, **_sentinel_options}
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = dict(_sentinel_options)
 
 # ---------------------------------------------------------------------------- REST framework
 REST_FRAMEWORK = {
@@ -253,17 +338,28 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# ---------------------------------------------------------------------------- personal data at rest
+# Field encryption (apps/core/crypto, docs/privacy-encryption.md): Fernet keys, comma-separated; the
+# first encrypts, all decrypt. CHEHUI_HASH_KEY keys the lookup hashes (phone, its last four digits);
+# CHEHUI_HASH_KEY_PREVIOUS is only set while `rotate_field_keys --rehash` runs. No defaults in
+# production (a system check refuses to start); DEBUG and the test settings derive them from SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = env.list("CHEHUI_FIELD_KEYS", default=[])
+FIELD_HASH_KEY = env.str("CHEHUI_HASH_KEY", default="")
+FIELD_HASH_KEY_PREVIOUS = env.str("CHEHUI_HASH_KEY_PREVIOUS", default="")
+
 # ---------------------------------------------------------------------------- mail and logs
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Chehui <noreply@chehui.invalid>")
 # Where links in messages to requesters point: the portal's public address.
 NOTIFICATIONS_PORTAL_URL = env.str("CHEHUI_PUBLIC_URL", default="http://localhost:8000")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# ---------------------------------------------------------------------------- observability
+# Logs (apps/observability/logging.py, docs/observability.md): every line on stdout with the
+# request id bound; readable columns here, one JSON object per line with CHEHUI_LOG_JSON=true
+# (production.py's default). django-structlog writes request_started / request_finished.
+LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
+LOGGING = logging_config(json=env.bool("CHEHUI_LOG_JSON", default=False), level=LOG_LEVEL)
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True  # RequestIdMiddleware has validated it already
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = env.bool("CHEHUI_LOG_CLIENT_IP", default=False)  # personal data
+# /metrics: with a token, only `Authorization: Bearer <token>` may scrape; without, loopback only.
+METRICS_TOKEN = env.str("CHEHUI_METRICS_TOKEN", default="")
