@@ -32,6 +32,8 @@ and is opened again when the server closes it.
 
 import argparse
 import asyncio
+import base64
+import hashlib
 import json
 import os
 import secrets
@@ -116,6 +118,11 @@ def _environment(database_url: str) -> dict[str, str]:
     env.setdefault("CHEHUI_PUBLIC_URL", "http://127.0.0.1")  # the portal link in requesters' notices
     env.setdefault("CHEHUI_API_KEY_RATE", "1000000/minute")  # the bench measures the API, not the limit
     env.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+    # Field encryption: keys of this bench database only, the same every run (its rows outlive a run).
+    bench_key = hashlib.sha256(f"chehui-bench-field-key:{database_url}".encode()).digest()
+    env.setdefault("CHEHUI_FIELD_KEYS", base64.urlsafe_b64encode(bench_key).decode())
+    hash_key = hashlib.sha256(f"chehui-bench-hash-key:{database_url}".encode()).hexdigest()
+    env.setdefault("CHEHUI_HASH_KEY", hash_key)
     return env
 
 
