@@ -65,6 +65,7 @@ lighthouse: install node-packages system-packages-test
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy apps config

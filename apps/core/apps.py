@@ -10,6 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from apps.core import lookups  # noqa: F401  (registers field__icontains_escaped)
         from apps.core.crypto import checks  # noqa: F401  (refuses to start without field keys)
+        from apps.core.enqueue import tasks_register
+
+        # Services queue tasks by name (apps.core.enqueue): register them in every process.
+        tasks_register()
 
 
 class ChehuiAdminConfig(admin_apps.AdminConfig):

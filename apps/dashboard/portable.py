@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import BooleanField, Case, Count, F, IntegerField, Q, Value, When
 
 from apps.dashboard.filters import DashboardFilter, received_q, ticket_q
-from apps.dashboard.selectors import (
+from apps.dashboard.measures import (
     DECIDED_STATUSES,
     DECISION,
     FIRST_CONTACT,

@@ -15,6 +15,7 @@ from django.db.models import Max, Q
 
 from apps.accounts.models import User
 from apps.core import clock
+from apps.core.enqueue import enqueue
 from apps.integrations.models import (
     DeliveryStatus,
     WebhookCursor,
@@ -28,6 +29,7 @@ DISPATCH_BATCH_SIZE = 500
 # A queued task that has not run by then is taken as lost, and the sweep queues it again.
 REDISPATCH_AFTER = timedelta(minutes=5)
 EVENTS_CURSOR = "ticket_events"
+DELIVER_TASK = "integrations.webhook_deliver"  # apps.integrations.tasks.webhook_deliver
 # Kinds whose from/to are codes (a status, a stage, a step, a channel, an author's role) and go
 # in the payload.
 # The others may name a person or a file ("assigned": the agent, "evidence_added": the file's
@@ -159,10 +161,8 @@ def webhook_deliveries_enqueue(*, event_ids: Sequence[int], now: datetime | None
 
 
 def _send_tasks(delivery_ids: Sequence[int]) -> None:
-    from apps.integrations.tasks import webhook_deliver
-
     for delivery_id in delivery_ids:
-        webhook_deliver.delay(delivery_id)
+        enqueue(DELIVER_TASK, delivery_id)
 
 
 def webhook_dispatch(

@@ -2,20 +2,19 @@
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from apps.core.enqueue import enqueue_on_commit
 from apps.policy.models import CalendarOverride, CalendarYear, ComplaintType, Platform, PolicySettings, Stage
 
+RECOMPUTE_TASK = "sla.recompute"  # apps.sla.tasks.recompute
 WATCHED = (PolicySettings, Platform, ComplaintType, Stage, CalendarOverride, CalendarYear)
 
 
 def _queue_recompute(**kwargs: Any) -> None:
-    from apps.sla.tasks import recompute
-
     # robust: a broker that is down must not undo the administrator's change; the deadlines are
     # then refreshed by the next change or by `manage.py clock_recompute`.
-    transaction.on_commit(recompute.delay, robust=True)
+    enqueue_on_commit(RECOMPUTE_TASK)
 
 
 def connect() -> None:

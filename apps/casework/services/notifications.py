@@ -5,7 +5,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +18,7 @@ from django.utils.translation import gettext, pgettext
 from apps.accounts.models import User
 from apps.casework.models import Notification, NotificationKind
 from apps.core import clock
+from apps.core.enqueue import enqueue_on_commit
 from apps.core.errors import ApplicationError
 from apps.policy.models import PolicySettings
 from apps.sla.notifications import deadline_owed_q
@@ -32,6 +32,7 @@ DEADLINE_SOON_NOTICE = timedelta(hours=1)
 # How far back the breach job looks for the clock's breach events. The sweep records a breach
 # within a minute of it; the margin covers a sweep or a beat that was down for a while.
 BREACH_NOTICE_LOOKBACK = timedelta(hours=2)
+EMAIL_TASK = "casework.notification_emails"  # apps.casework.tasks.notification_emails
 EMAILED_KINDS = frozenset(
     {NotificationKind.ASSIGNED, NotificationKind.REQUESTER_REPLIED, NotificationKind.DEADLINE_SOON}
 )  # breaches are e-mailed by the clock itself (sla.notify_breach)
@@ -47,11 +48,9 @@ class NotificationRow:
 
 
 def _queue_emails(notification_ids: list[int]) -> None:
-    from apps.casework.tasks import notification_emails
-
     if notification_ids:
         # robust: a broker that is down must not turn a saved change into an error page.
-        transaction.on_commit(partial(notification_emails.delay, notification_ids), robust=True)
+        enqueue_on_commit(EMAIL_TASK, notification_ids)
 
 
 def notifications_create_bulk(

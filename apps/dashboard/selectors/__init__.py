@@ -21,19 +21,22 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from apps.dashboard.filters import DashboardFilter
-from apps.dashboard.models import DashboardSnapshot
-from apps.dashboard.selectors.common import (
+from apps.dashboard.measures import (
     DECIDED_STATUSES,
     DECISION,
     FIRST_CONTACT,
+    OUTCOME,
+    SOON,
+    URGENT_LIST_LIMIT,
+    history_window,
+)
+from apps.dashboard.models import DashboardSnapshot
+from apps.dashboard.selectors.common import (
     HISTORY_DAYS,
     MAX_BUCKETS_PER_STAGE,
     OFFICIAL_CUSTOMER_SERVICE,
-    OUTCOME,
     SNAPSHOT_MAX_AGE,
-    SOON,
     TICKETS,
-    URGENT_LIST_LIMIT,
 )
 from apps.dashboard.selectors.history import (
     HISTORY_SQL,
@@ -41,7 +44,6 @@ from apps.dashboard.selectors.history import (
     Rate,
     history_from_rows,
     history_rows,
-    history_window,
 )
 from apps.dashboard.selectors.open import (
     OPEN_SQL,

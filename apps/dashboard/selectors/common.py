@@ -1,4 +1,7 @@
-"""What the dashboard's reads share: display constants, the measures' names and the SQL helpers."""
+"""What the dashboard's SQL reads share: display constants and the SQL helpers.
+
+The measures' names and the limits the portable rows use too are in apps.dashboard.measures.
+"""
 
 from datetime import timedelta
 from typing import Any
@@ -6,22 +9,15 @@ from typing import Any
 from django.db import connection
 
 from apps.dashboard.filters import HISTORY_DAYS
-from apps.tickets.models import TicketStatus, WithdrawalTicket
+from apps.tickets.models import WithdrawalTicket
 
 __all__ = ["HISTORY_DAYS"]
 
-# What the dashboard shows; display choices, not domain figures (those are policy rows).
-SOON = timedelta(hours=1)
-URGENT_LIST_LIMIT = 12  # rows per list (breached / due within the hour) and per deadline
 # The snapshot is refreshed every minute by beat; older than this, beat is down: compute live.
 SNAPSHOT_MAX_AGE = timedelta(minutes=5)
 MAX_BUCKETS_PER_STAGE = 6
 # The policy row code of the official customer-service route, drawn as a reference rate.
 OFFICIAL_CUSTOMER_SERVICE = "official_customer_service"
-DECIDED_STATUSES = (TicketStatus.APPROVED, TicketStatus.REFUSED, TicketStatus.ROUTED)
-FIRST_CONTACT = "first_contact"
-DECISION = "decision"
-OUTCOME = "outcome"
 
 TICKETS = WithdrawalTicket._meta.db_table
 

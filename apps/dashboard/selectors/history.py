@@ -5,22 +5,17 @@ calendar day in the policy's time zone (Asia/Shanghai by default).
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
 
-from apps.dashboard.filters import HISTORY_DAYS, DashboardFilter, ticket_conditions
+from apps.dashboard import portable
+from apps.dashboard.filters import DashboardFilter, ticket_conditions
+from apps.dashboard.measures import DECIDED_STATUSES, DECISION, FIRST_CONTACT, OUTCOME, history_window
 from apps.dashboard.selectors import common
-from apps.dashboard.selectors.common import (
-    DECIDED_STATUSES,
-    DECISION,
-    FIRST_CONTACT,
-    OUTCOME,
-    TICKETS,
-    sql_in,
-)
+from apps.dashboard.selectors.common import TICKETS, sql_in
 from apps.tickets.models import TicketStatus
 
 NO_FILTER = DashboardFilter()
@@ -88,25 +83,11 @@ GROUP BY measure, GROUPING SETS ((day), (platform_id), (complaint_type_id), (ass
 _DIMENSION_COLUMN = {"day": 2, "platform": 3, "type": 4, "agent": 5}
 
 
-def history_window(
-    *, now: datetime, tz: ZoneInfo, period: list[date] | None = None
-) -> tuple[list[date], datetime, datetime]:
-    """The period's days (by default the last HISTORY_DAYS in `tz`, today included) and their bounds."""
-    if not period:
-        today = now.astimezone(tz).date()
-        period = [today - timedelta(days=HISTORY_DAYS - 1 - n) for n in range(HISTORY_DAYS)]
-    start = datetime.combine(period[0], time(0), tzinfo=tz)
-    end = datetime.combine(period[-1] + timedelta(days=1), time(0), tzinfo=tz)
-    return period, start, end
-
-
 def history_rows(
     *, now: datetime, tz: ZoneInfo, period: list[date] | None = None, chosen: DashboardFilter = NO_FILTER
 ) -> list[list[Any]]:
     """The history aggregate as plain rows (measure, dimension, key, counted, good), one query."""
     if not common.postgresql():
-        from apps.dashboard import portable
-
         return portable.history_rows(now=now, tz=tz, period=period, chosen=chosen)
     _days, start, end = history_window(now=now, tz=tz, period=period)
     conditions, params = ticket_conditions(chosen, tz, alias="t")

@@ -10,9 +10,11 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 
+from apps.dashboard import portable
 from apps.dashboard.filters import DashboardFilter, received_conditions
+from apps.dashboard.measures import DECISION, FIRST_CONTACT, SOON, URGENT_LIST_LIMIT
 from apps.dashboard.selectors import common
-from apps.dashboard.selectors.common import DECISION, FIRST_CONTACT, SOON, TICKETS, URGENT_LIST_LIMIT, sql_in
+from apps.dashboard.selectors.common import TICKETS, sql_in
 from apps.sla.transitions import CONTACT_OWED, DECISION_OWED
 from apps.tickets.models import QUEUE_STATUSES
 
@@ -83,8 +85,6 @@ def open_rows(
     Rows: [dimension, platform id, stage id, assignee id, age bucket, open, breached, due soon].
     """
     if not common.postgresql():
-        from apps.dashboard import portable  # it reads this package's constants
-
         return portable.open_rows(now=now, age_edges=age_edges, chosen=chosen, tz=tz)
     conditions, params = received_conditions(chosen, tz)
     params |= {"now": now, "soon": now + SOON, "edges": [float(edge) for edge in age_edges]}
@@ -149,8 +149,6 @@ def urgent_rows(
 ) -> list[list[Any]]:
     """Open tickets' owed deadlines, breached or due within the hour, `limit` of each kind; one query."""
     if not common.postgresql():
-        from apps.dashboard import portable
-
         return portable.urgent_rows(now=now, limit=limit, chosen=chosen, tz=tz)
     conditions, params = received_conditions(chosen, tz)
     params |= {"now": now, "soon": now + SOON, "limit": limit}
