@@ -25,7 +25,8 @@ from apps.tickets.models import TicketStatus, WithdrawalTicket
 _MOMENT = serializers.DateTimeField()
 
 
-def _at(value: datetime | None) -> str | None:
+def moment(value: datetime | None) -> str | None:
+    """A time as DRF's DateTimeField prints it (ISO 8601 in the current time zone), or None."""
     return None if value is None else _MOMENT.to_representation(value)
 
 
@@ -51,23 +52,23 @@ def ticket_summary(ticket: WithdrawalTicket) -> dict[str, Any]:
         "complaint_type": _code(ticket.complaint_type),
         "special_case": _code(ticket.special_case),
         "complaint_number": ticket.complaint.number if ticket.complaint else None,
-        "complaint_filed_at": _at(ticket.complaint_filed_at),
+        "complaint_filed_at": moment(ticket.complaint_filed_at),
         "stage": _code(ticket.stage),
         "intake_step": intake_step(ticket) if ticket.status == TicketStatus.DRAFT else None,
         "version": ticket.version,
-        "created_at": _at(ticket.created_at),
-        "updated_at": _at(ticket.updated_at),
-        "submitted_at": _at(ticket.submitted_at),
-        "received_at": _at(ticket.received_at),
-        "assigned_at": _at(ticket.assigned_at),
-        "first_contact_due_at": _at(ticket.first_contact_due_at),
+        "created_at": moment(ticket.created_at),
+        "updated_at": moment(ticket.updated_at),
+        "submitted_at": moment(ticket.submitted_at),
+        "received_at": moment(ticket.received_at),
+        "assigned_at": moment(ticket.assigned_at),
+        "first_contact_due_at": moment(ticket.first_contact_due_at),
         "first_contact_state": str(ticket_deadline(ticket, FIRST_CONTACT, now=now).state),
-        "decision_due_at": _at(ticket.decision_due_at),
+        "decision_due_at": moment(ticket.decision_due_at),
         "decision_state": str(ticket_deadline(ticket, DECISION, now=now).state),
-        "complaint_resolution_at": _at(ticket.complaint_resolution_at),
+        "complaint_resolution_at": moment(ticket.complaint_resolution_at),
         "complaint_resolution_state": str(ticket_deadline(ticket, RESOLUTION, now=now).state),
-        "stage_ends_at": _at(ticket.stage_ends_at),
-        "decided_at": _at(ticket.decided_at),
+        "stage_ends_at": moment(ticket.stage_ends_at),
+        "decided_at": moment(ticket.decided_at),
         "decision_reason": ticket.decision_reason,
         "route": _code(ticket.route),
     }

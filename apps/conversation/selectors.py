@@ -80,7 +80,7 @@ def _message_entry(message: Message) -> ThreadEntry:
         author=message.author_name or gettext("Chehui"),
         text=message.body,
         message=message,
-        attachments=list(message.attachments.all()),
+        attachments=message.files(),
         read_at=message.read_at,
     )
 
@@ -155,7 +155,7 @@ def thread_messages(*, ticket: WithdrawalTicket, staff: bool) -> QuerySet[Messag
     return messages.select_related("author").only(
         *MESSAGE_COLUMNS, *(f"author__{name}" for name in AUTHOR_NAME_COLUMNS)
     ).prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+        Prefetch("attachments", queryset=Attachment.objects.order_by("id"), to_attr="attachment_list")
     ).order_by("created_at", "id")
 
 

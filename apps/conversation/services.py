@@ -134,16 +134,9 @@ def _store(message: Message, checked: Sequence[_Checked], stored: list[str]) -> 
         stored.append(str(attachment.file.name))
         attachments.append(attachment)
     written = Attachment.objects.bulk_create(attachments)
-    _attachments_known(message, written)
+    # Message.files() answers from these, as it does from the thread's read.
+    message.attachment_list = written  # type: ignore[attr-defined]
     return written
-
-
-def _attachments_known(message: Message, attachments: list[Attachment]) -> None:
-    """Let `message.attachments.all()` answer from the rows just written, as a prefetch would."""
-    known = message.attachments.all()
-    known._result_cache = list(attachments)
-    known._prefetch_done = True  # type: ignore[attr-defined]  # what prefetch_related_objects sets
-    message._prefetched_objects_cache = {"attachments": known}  # type: ignore[attr-defined]
 
 
 def _person(author: User | None) -> User:

@@ -515,3 +515,28 @@ def test_a_message_while_the_last_one_is_unread_costs_a_fixed_handful_of_stateme
     ]
     assert len(statements) <= 7, statements
     assert Message.objects.filter(ticket=received).count() == 2
+
+
+# ------------------------------------------------------------------------------ the answer's shape
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_message_answers_as_its_schema_serializer_says(assigned, thread, frozen, language):
+    """The API builds messages without DRF's fields (apps.api.apis.messages.message_data)."""
+    from django.utils import timezone, translation
+
+    from apps.api.apis.messages import MessageSerializer, message_data
+    from apps.conversation.selectors import thread_messages
+
+    Message.objects.filter(author_role=AuthorRole.REQUESTER).update(staff_read_at=frozen.moment)
+    messages = list(thread_messages(ticket=assigned, staff=True))
+    assert {message.kind for message in messages} == {MessageKind.MESSAGE, MessageKind.NOTE}
+    assert any(message.files() for message in messages) and any(message.read_at for message in messages)
+    with translation.override(language), timezone.override("Asia/Shanghai"):
+        for message in messages:
+            answered = message_data(message)
+            raw = {**answered, "created_at": message.created_at, "read_at": message.read_at}
+            expected = dict(MessageSerializer(raw).data)
+            assert answered == expected
+            assert list(answered) == list(expected)
+            assert answered["created_at"].endswith("+08:00")
