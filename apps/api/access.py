@@ -128,17 +128,17 @@ def evidence_for_caller(request: Request, pk: int) -> EvidenceFile:
     return evidence_for_viewer(user=person, pk=pk)
 
 
-def sees_notes(request: Request, ticket: WithdrawalTicket) -> bool:
+def sees_notes(request: Request, ticket: WithdrawalTicket | None) -> bool:
     """Whether the caller reads (and may write) the ticket's internal notes: staff only.
 
     An agent or supervisor does; a key only with the `notes` scope an administrator ticked for it;
-    the ticket's own requester never, even one who also works here.
+    the ticket's own requester never, even one who also works here. A key needs no ticket.
     """
     key = api_key_of(request)
     if key is not None:
         return key.has_scope(Scope.NOTES)
     person = request_person(request)
-    if person is None or person.pk == ticket.requester_id:
+    if person is None or ticket is None or person.pk == ticket.requester_id:
         return False
     return person.has_perm(WORK_PERMISSION)
 

@@ -5,6 +5,7 @@ entries, and (staff only) what the outbox sent the requester. A fixed number of 
 the thread's length.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -148,7 +149,22 @@ def _delivery_entry(row: OutboundMessage) -> ThreadEntry:
 
 def thread_messages(*, ticket: WithdrawalTicket, staff: bool) -> QuerySet[Message]:
     """The ticket's messages (and, for staff, notes) with their authors and files, oldest first."""
-    messages = Message.objects.filter(ticket=ticket)
+    return _thread(Message.objects.filter(ticket=ticket), staff=staff)
+
+
+def thread_messages_by_number(
+    *, reference: str, platform_ids: Collection[int], staff: bool
+) -> QuerySet[Message]:
+    """The same, of the ticket with this number if it is of one of `platform_ids` (else none).
+
+    For an integration's read: the ticket is not read apart. An empty answer does not say whether
+    the ticket exists; the caller asks that only then.
+    """
+    messages = Message.objects.filter(ticket__reference=reference, ticket__platform_id__in=platform_ids)
+    return _thread(messages, staff=staff)
+
+
+def _thread(messages: QuerySet[Message], *, staff: bool) -> QuerySet[Message]:
     if not staff:
         messages = messages.filter(kind=MessageKind.MESSAGE)
     # The author's name only: a user row is wide, and a thread reads one per message.

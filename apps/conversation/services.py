@@ -7,7 +7,7 @@ transaction under the ticket's lock, so a decision taken at the same moment sees
 
 import logging
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -204,7 +204,9 @@ MESSAGE_LOCK_COLUMNS = (
 
 def message_post(
     *,
-    ticket_id: int,
+    ticket_id: int | None = None,
+    reference: str | None = None,
+    platform_ids: Collection[int] | None = None,
     author: User | None,
     role: AuthorRole,
     body: str,
@@ -217,11 +219,15 @@ def message_post(
     A requester's message on a ticket waiting for them answers the request unless they say it
     does not (`answers_request=False`, a question); an answer must add something, and then brings
     the ticket back with the wait added to the decision deadline. An agent's first message is
-    the ticket's first contact. Integrations are authorised by their caller.
+    the ticket's first contact. Integrations are authorised by their caller, or name the ticket
+    by its number among their `platform_ids`: the statement that locks it is then the access
+    check (not_found for a ticket outside them).
     """
     body = _refuse_text(body, uploads)
     with _writing(uploads) as (checked, stored):
-        ticket = ticket_lock_columns(ticket_id=ticket_id, columns=MESSAGE_LOCK_COLUMNS)
+        ticket = ticket_lock_columns(
+            columns=MESSAGE_LOCK_COLUMNS, ticket_id=ticket_id, reference=reference, platform_ids=platform_ids
+        )
         if role == AuthorRole.REQUESTER:
             _requester_check(ticket, _person(author))
         elif role == AuthorRole.AGENT:

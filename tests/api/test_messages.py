@@ -456,6 +456,38 @@ def test_reading_a_thread_costs_the_same_queries_however_long_it_is(assigned, ag
     assert queries() == short
 
 
+def test_a_key_s_message_finds_and_locks_its_ticket_in_one_statement(api, received, frozen):
+    """The lock among the key's platforms is the access check: the ticket is read once, locked."""
+    assert api.post(messages_url(received), {"body": "first"}, format="json").status_code == 201
+
+    def post() -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            assert api.post(messages_url(received), {"body": "later"}, format="json").status_code == 201
+        return [query["sql"] for query in captured if 'FROM "tickets_withdrawalticket"' in query["sql"]]
+
+    reads = post()
+    assert len(reads) == 1 and "FOR UPDATE" in reads[0]
+    for _ in range(5):
+        post()
+    assert len(post()) == 1
+    assert Message.objects.filter(ticket=received).count() == 8
+
+
+def test_a_key_reads_a_thread_without_reading_the_ticket_apart(api, other_crm, received, thread):
+    with CaptureQueriesContext(connection) as captured:
+        listed = api.get(messages_url(received))
+    assert listed.status_code == 200
+    assert [m["body"] for m in listed.json()["results"]] == [m.body for m in thread]  # notes: every scope
+    assert not [q for q in captured if q["sql"].lstrip().startswith('SELECT "tickets_withdrawalticket"')]
+
+    # An empty page: the key's ticket answers an empty thread, another platform's a 404.
+    Message.objects.filter(ticket=received).delete()
+    empty = api.get(messages_url(received))
+    assert (empty.status_code, empty.json()["results"]) == (200, [])
+    other = key_client(issue(other_crm)[1]).get(messages_url(received))
+    assert other.status_code == 404 and other.json() == {"message": "Not found.", "extra": {}}
+
+
 # ------------------------------------------------------------------------------ downloads
 
 

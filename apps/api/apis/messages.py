@@ -35,12 +35,13 @@ from apps.api.pagination import CURSOR_PARAMETERS, TicketCursorPagination, page_
 from apps.api.presenters import moment
 from apps.api.schema import IDEMPOTENCY_KEY_PARAMETER, WRITE_ERRORS, errors
 from apps.conversation.models import MESSAGE_MAX_LENGTH, Attachment, AuthorRole, Message, MessageKind
-from apps.conversation.selectors import thread_messages
+from apps.conversation.selectors import thread_messages, thread_messages_by_number
 from apps.conversation.services import MAX_ATTACHMENTS, Upload, message_post, note_post, thread_mark_read
+from apps.core.errors import ApplicationError
 from apps.core.fields import StrictBooleanField, StrictCharField, StrictChoiceField, StrictIntegerField
 from apps.evidence.checks import DOCX_MIME, PDF_MIME
 from apps.evidence.views import stored_file_response
-from apps.integrations.permissions import api_key_of
+from apps.integrations.permissions import api_key_of, integration_platform_ids
 from apps.integrations.scopes import Scope
 from apps.tickets.models import WithdrawalTicket
 
@@ -163,13 +164,13 @@ def _mark_read(request: Request, ticket: WithdrawalTicket, up_to_id: int | None)
         thread_mark_read(ticket=ticket, by_requester=False, up_to_id=up_to_id)
 
 
-def _writer(request: Request, ticket: WithdrawalTicket) -> tuple[User, AuthorRole, str]:
-    """Who writes, in which role, under which label."""
+def _writer(request: Request, ticket: WithdrawalTicket | None) -> tuple[User, AuthorRole, str]:
+    """Who writes, in which role, under which label (a key's, whatever the ticket)."""
     key = api_key_of(request)
     if key is not None:
         return acting_agent(request), AuthorRole.INTEGRATION, key.integration.actor_label
     person = request_person(request)
-    if person is None:
+    if person is None or ticket is None:
         raise PermissionDenied()
     if person.pk == ticket.requester_id:
         return person, AuthorRole.REQUESTER, ""
@@ -223,12 +224,24 @@ class TicketMessagesApi(ApiWriteView):
     )
     def get(self, request: Request, reference: str) -> Response:
         """Internal notes are listed for staff callers only; reading to the end marks the thread read."""
-        ticket = ticket_for_caller(request, reference, only=THREAD_TICKET_COLUMNS)
+        platform_ids = integration_platform_ids(request)
+        ticket = None
+        if platform_ids is not None:
+            # A key: its messages are read among its platforms' tickets, without reading the
+            # ticket apart; a key marks nothing read. Only an empty page asks whether it exists.
+            messages = thread_messages_by_number(
+                reference=reference, platform_ids=platform_ids, staff=sees_notes(request, None)
+            )
+        else:
+            ticket = ticket_for_caller(request, reference, only=THREAD_TICKET_COLUMNS)
+            messages = thread_messages(ticket=ticket, staff=sees_notes(request, ticket))
         paginator = MessageCursorPagination()
-        messages = thread_messages(ticket=ticket, staff=sees_notes(request, ticket))
         page = paginator.paginate_queryset(messages, request, view=self) or []
+        if not page and ticket is None:
+            ticket_for_caller(request, reference, only=("id",))  # 404 unless it is the key's
         rows = [message_data(message) for message in page]
-        if page and not paginator.has_next:  # only what this page showed: a newer message stays unread
+        if ticket is not None and page and not paginator.has_next:
+            # only what this page showed: a newer message stays unread
             _mark_read(request, ticket, up_to_id=max(message.pk for message in page))
         return paginator.get_paginated_response(rows)
 
@@ -259,7 +272,8 @@ class TicketMessagesApi(ApiWriteView):
         ],
     )
     def post(self, request: Request, reference: str) -> Response:
-        ticket = ticket_for_caller(request, reference, only=THREAD_TICKET_COLUMNS)
+        if api_key_of(request) is None and request_person(request) is None:
+            raise Http404("No such ticket.")
         multipart = isinstance(request.data, MultiValueDict)
         if not multipart and isinstance(request.data, dict) and "attachments" in request.data:
             raise ValidationError(
@@ -270,6 +284,25 @@ class TicketMessagesApi(ApiWriteView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         uploads = [Upload(file=file, name=file.name or "") for file in values.get("attachments", [])]
+        answers = values.get("answers_request")
+        answers_request = answers == "true" if isinstance(answers, str) else answers
+        platform_ids = integration_platform_ids(request)
+        if values["kind"] == MessageKind.MESSAGE and platform_ids is not None:
+            # A key's message: the statement that locks the ticket among the key's platforms is
+            # the access check, so the ticket is not read once more before it.
+            author, role, label = _writer(request, None)
+            try:
+                message = message_post(
+                    reference=reference, platform_ids=platform_ids, author=author, role=role,
+                    body=values["body"], uploads=uploads, answers_request=answers_request,
+                    author_label=label,
+                )
+            except ApplicationError as error:
+                if error.extra.get("code") == "not_found":
+                    raise Http404("No such ticket.") from error
+                raise
+            return Response(message_data(message), status=status.HTTP_201_CREATED)
+        ticket = ticket_for_caller(request, reference, only=THREAD_TICKET_COLUMNS)
         author, role, label = _writer(request, ticket)
         if values["kind"] == MessageKind.NOTE:
             if not sees_notes(request, ticket):
@@ -280,14 +313,13 @@ class TicketMessagesApi(ApiWriteView):
                 )
             message = note_post(ticket_id=ticket.pk, author=author, body=values["body"], uploads=uploads)
         else:
-            answers = values.get("answers_request")
             message = message_post(
                 ticket_id=ticket.pk,
                 author=author,
                 role=role,
                 body=values["body"],
                 uploads=uploads,
-                answers_request=answers == "true" if isinstance(answers, str) else answers,
+                answers_request=answers_request,
                 author_label=label,
             )
         return Response(message_data(message), status=status.HTTP_201_CREATED)

@@ -1,6 +1,6 @@
 """What every workspace action shares: locking the ticket at a version, and who may act on it."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -64,22 +64,46 @@ def ticket_lock(*, ticket_id: int, expected_version: int | None) -> WithdrawalTi
         ) from error
 
 
-def ticket_lock_columns(*, ticket_id: int, columns: Sequence[str]) -> WithdrawalTicket:
+def ticket_lock_columns(
+    *,
+    columns: Sequence[str],
+    ticket_id: int | None = None,
+    reference: str | None = None,
+    platform_ids: Collection[int] | None = None,
+) -> WithdrawalTicket:
     """Lock the ticket until the transaction ends, reading only `columns` (no version check).
 
     For a hot write that touches a few of the row's forty columns: building them all is most of
     its cost. Any other column still loads on first use, inside the same transaction and lock. The
-    statement is compiled once per process (apps.core.compiled).
+    statement is compiled once per process (apps.core.compiled). The ticket is named by its id, or
+    by its number among `platform_ids` (an integration's, so that finding it is the access check).
     """
-    found = compiled_rows(
-        WithdrawalTicket,
-        ("lock", tuple(columns)),
-        lambda pk: WithdrawalTicket.objects.select_for_update(of=("self",)).only(*columns).filter(pk=pk),
-        [ticket_id],
-    )
+    if ticket_id is not None:
+        found = compiled_rows(
+            WithdrawalTicket,
+            ("lock", tuple(columns)),
+            lambda pk: _locking_columns(columns).filter(pk=pk),
+            [ticket_id],
+        )
+    elif reference is not None and platform_ids:
+        ids = sorted(platform_ids)
+        found = compiled_rows(
+            WithdrawalTicket,
+            ("lock_by_number", tuple(columns), len(ids)),
+            lambda number, *platforms: _locking_columns(columns)
+            .filter(reference=number)
+            .filter(platform_id__in=platforms),
+            [reference, *ids],
+        )
+    else:
+        found = []
     if not found:
         raise ApplicationError(gettext("There is no such ticket."), extra={"code": "not_found"})
     return found[0]
+
+
+def _locking_columns(columns: Sequence[str]) -> QuerySet[WithdrawalTicket]:
+    return WithdrawalTicket.objects.select_for_update(of=("self",)).only(*columns)
 
 
 def refuse(message: str, code: str, **extra: Any) -> ApplicationError:
