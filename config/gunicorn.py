@@ -17,6 +17,14 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "3"))
+# Connections one gthread process holds at most: its threads' worth busy, as many again idle
+# between requests. Whichever process wakes first accepts every connection waiting, so without a
+# cap a burst of new connections could land on one process: in `make bench-api` (12 connections,
+# 5 processes) one process took 2,591 of 3,277 creations and served 165/s where the others had
+# served 300/s (bench/README.md). Past the cap a process stops accepting, and one holding as
+# many idle connections as threads closes the next after its answer (Connection: close), so the
+# client's next connection goes to a process with room and nobody waits for a slot.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", str(threads * 2)))
 # Seconds an idle client connection stays open; keep it above a load balancer's idle timeout.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
