@@ -28,6 +28,11 @@ mkdir -p "$work/reports"
 unset DATABASE_URL REDIS_URL CELERY_BROKER_URL CELERY_RESULT_BACKEND
 export CHEHUI_VAR_DIR=$work DJANGO_SETTINGS_MODULE=config.settings.local DJANGO_DEBUG=false
 export CHEHUI_DEMO_TOOLS=false  # the page as in production: no demo buttons
+# DEBUG off, so the encryption and hash keys are required (docs/privacy-encryption.md): keys of this
+# run's database only, which is made anew each run.
+: "${CHEHUI_FIELD_KEYS:=$($PY -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')}"
+: "${CHEHUI_HASH_KEY:=$($PY -c 'import secrets; print(secrets.token_hex(32))')}"
+export CHEHUI_FIELD_KEYS CHEHUI_HASH_KEY
 $PY manage.py migrate --noinput >"$work/migrate.log"
 $PY manage.py collectstatic --noinput >"$work/collectstatic.log"
 $PY manage.py seed_demo --complaints 40 --seed 7 >"$work/seed.log"
@@ -37,9 +42,10 @@ session=$($PY manage.py shell -c '
 from django.conf import settings
 from django.test import Client
 from apps.accounts.models import User
+from apps.core.crypto.hashing import lookup_hashes
 from apps.core.demo.seed import DEMO_REQUESTER_PHONE
 from apps.tickets.models import TicketStatus, WithdrawalTicket
-requester = User.objects.get(phone=DEMO_REQUESTER_PHONE.replace(" ", ""))
+requester = User.objects.get(phone_hash__in=lookup_hashes("phone", DEMO_REQUESTER_PHONE.replace(" ", "")))
 ticket = WithdrawalTicket.objects.filter(requester=requester).exclude(status=TicketStatus.DRAFT).order_by("-pk").first()
 client = Client()
 client.force_login(requester)
