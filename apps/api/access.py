@@ -16,13 +16,12 @@ from rest_framework.request import Request
 from apps.accounts.models import User
 from apps.api.services import api_requester_missing, integration_agent_get_or_create
 from apps.conversation.models import Attachment, MessageKind
-from apps.core.compiled import compiled_rows
 from apps.evidence.models import EvidenceFile
 from apps.evidence.selectors import evidence_for_viewer
 from apps.integrations.permissions import api_key_of, integration_platform_ids
 from apps.integrations.scopes import Scope
 from apps.tickets.models import WithdrawalTicket
-from apps.tickets.selectors import ticket_visible_to
+from apps.tickets.selectors import ticket_by_number_among, ticket_visible_to
 
 REQUEST_PERMISSION = "tickets.request_withdrawal"
 WORK_PERMISSION = "tickets.work_tickets"
@@ -53,16 +52,7 @@ def ticket_for_caller(request: Request, reference: str, *, only: Sequence[str] =
         raise Http404("No such ticket.")
     platform_ids = integration_platform_ids(request)
     if only and platform_ids is not None:  # a key: the same statement each time, compiled once
-        ids = sorted(platform_ids)
-        found = [] if not ids else compiled_rows(
-            WithdrawalTicket,
-            ("key_caller", tuple(only), len(ids)),
-            lambda number, *platforms: WithdrawalTicket.objects.only(*only)
-            .filter(reference=number)
-            .filter(platform_id__in=platforms),
-            [reference, *ids],
-        )
-        ticket = found[0] if found else None
+        ticket = ticket_by_number_among(reference=reference, platform_ids=platform_ids, columns=only)
     else:
         tickets = tickets_for_caller(request)
         ticket = (tickets.only(*only) if only else tickets).filter(reference=reference).first()

@@ -1,9 +1,9 @@
 """Hot reads whose SQL the ORM compiles once per process, then runs again with other values.
 
 Composing a small query (a ticket's few columns by its id, under a lock) costs the ORM more than
-PostgreSQL takes to answer it: on the API's hottest paths, a millisecond a request of two. Here a
-query is built once with marker values, its SQL kept by a key, and later runs send that SQL with
-the new values as `Model.objects.raw` does, giving the same model instances (the other columns
+PostgreSQL takes to answer it: on the API's hottest paths, a millisecond or two a request. Here a
+query is compiled at its first run, its SQL kept by a key, and later runs send that SQL with the
+new values as `Model.objects.raw` does, giving the same model instances (the other columns
 still load on first use). The SQL is the ORM's own, compiled for the database in use, so it stays
 portable. It is kept only when the compiled parameters are exactly the values given, in their
 order (no value converted, none added or dropped); any other query runs through the ORM each time.
@@ -33,10 +33,7 @@ def compiled_rows(
     if kept is None:
         queryset = build(*values)
         compiled, params = queryset.query.sql_with_params()
-        kept = (queryset.db, compiled if list(params) == list(values) else None)
-        _SQL[full_key] = kept
-        if kept[1] is None:
-            return list(queryset)
+        kept = _SQL[full_key] = (queryset.db, compiled if list(params) == list(values) else None)
     alias, sql = kept
     if sql is None:
         return list(build(*values))

@@ -1,9 +1,12 @@
 """Reads of tickets, always through who may see them: requesters their own, agents their scope."""
 
+from collections.abc import Collection, Sequence
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from apps.accounts.models import AgentProfile, User
+from apps.core.compiled import compiled_rows
 from apps.tickets.models import WithdrawalTicket
 
 
@@ -47,3 +50,28 @@ def ticket_get_for_viewer(*, user: User, reference: str) -> WithdrawalTicket:
     if ticket is None:
         raise Http404("No such ticket.")
     return ticket
+
+
+def ticket_by_number_among(
+    *, reference: str, platform_ids: Collection[int], columns: Sequence[str], lock: bool = False
+) -> WithdrawalTicket | None:
+    """The ticket with this number if it is of one of `platform_ids` (an integration's), else None.
+
+    Reads only `columns` (the others load on first use); `lock` holds the row until the transaction
+    ends, so that finding the ticket is the access check of the write that follows. One statement,
+    compiled once per process (apps.core.compiled).
+    """
+    ids = sorted(platform_ids)
+    if not ids:
+        return None
+
+    def build(number: str, *platforms: int) -> QuerySet[WithdrawalTicket]:
+        tickets = WithdrawalTicket.objects.all()
+        if lock:
+            tickets = tickets.select_for_update(of=("self",))
+        return tickets.only(*columns).filter(reference=number).filter(platform_id__in=platforms)
+
+    found = compiled_rows(
+        WithdrawalTicket, ("by_number", lock, tuple(columns), len(ids)), build, [reference, *ids]
+    )
+    return found[0] if found else None

@@ -136,7 +136,7 @@ def message_data(message: Message) -> dict[str, Any]:
     """A message as MessageSerializer describes it; its author and files loaded along with it.
 
     Answered as it is, without the serializer's fields (building them cost a tenth of a post and
-    more of a thread page); tests/api/test_message_presenter.py holds the two equal.
+    more of a thread page); a test in tests/api/test_messages.py holds the two equal.
     """
     return {
         "id": message.pk,

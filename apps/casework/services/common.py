@@ -14,6 +14,7 @@ from apps.policy.models import Stage
 from apps.sla.aging import StageSpec, stage_for_age
 from apps.sla.policy import stage_specs
 from apps.tickets.models import QUEUE_STATUSES, TicketStatus, WithdrawalTicket
+from apps.tickets.selectors import ticket_by_number_among
 from apps.tickets.services import ticket_lock_at_version
 
 WORK_PERMISSION = "tickets.work_tickets"
@@ -82,28 +83,19 @@ def ticket_lock_columns(
         found = compiled_rows(
             WithdrawalTicket,
             ("lock", tuple(columns)),
-            lambda pk: _locking_columns(columns).filter(pk=pk),
+            lambda pk: WithdrawalTicket.objects.select_for_update(of=("self",)).only(*columns).filter(pk=pk),
             [ticket_id],
         )
-    elif reference is not None and platform_ids:
-        ids = sorted(platform_ids)
-        found = compiled_rows(
-            WithdrawalTicket,
-            ("lock_by_number", tuple(columns), len(ids)),
-            lambda number, *platforms: _locking_columns(columns)
-            .filter(reference=number)
-            .filter(platform_id__in=platforms),
-            [reference, *ids],
+        ticket = found[0] if found else None
+    elif reference is not None and platform_ids is not None:
+        ticket = ticket_by_number_among(
+            reference=reference, platform_ids=platform_ids, columns=columns, lock=True
         )
     else:
-        found = []
-    if not found:
+        ticket = None
+    if ticket is None:
         raise ApplicationError(gettext("There is no such ticket."), extra={"code": "not_found"})
-    return found[0]
-
-
-def _locking_columns(columns: Sequence[str]) -> QuerySet[WithdrawalTicket]:
-    return WithdrawalTicket.objects.select_for_update(of=("self",)).only(*columns)
+    return ticket
 
 
 def refuse(message: str, code: str, **extra: Any) -> ApplicationError:
