@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 
 from apps.core.reconnect import on_fresh_connection
 from apps.integrations import conf, signing
@@ -58,14 +58,18 @@ def retry_delay(failed_attempts: int, *, rand: float | None = None) -> timedelta
 
 
 def _claim(delivery_id: int, now: datetime) -> bool:
-    """Take the delivery for this worker, if it is due and nobody else is sending it."""
+    """Take the delivery for this worker, if it is due and nobody else is sending it.
+
+    A claim is not an attempt: one whose COMMIT went through while its answer was lost comes back
+    once its lease ends and sends nothing in between, so only `_record` counts attempts.
+    """
     lease = timedelta(seconds=conf.webhook_timeout_seconds()) + LEASE_MARGIN
     return bool(
         WebhookDelivery.objects.filter(
             pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
         )
         .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-        .update(locked_until=now + lease, attempts=F("attempts") + 1)
+        .update(locked_until=now + lease)
     )
 
 
@@ -144,7 +148,47 @@ def _record(
     duration_ms: int,
     give_up: bool,
 ) -> AttemptResult:
+    """Log the request and count it, then plan what comes next; safe to run again after a lost COMMIT."""
     delivered = answer.status_code is not None and 200 <= answer.status_code < 300
+
+    def write() -> AttemptResult:
+        with transaction.atomic():
+            counted = (
+                WebhookDelivery.objects.select_for_update()
+                .filter(pk=delivery.pk)
+                .values_list("attempts", flat=True)
+                .get()
+            )
+            logged = (
+                WebhookAttempt.objects.filter(delivery=delivery, started_at=started_at)
+                .values_list("number", flat=True)
+                .first()
+            )
+            # A retry after a COMMIT whose answer was lost finds its attempt already counted.
+            number = counted + 1 if logged is None else logged
+            result, changes = _next_step(number, answer, delivered=delivered, give_up=give_up, at=finished_at)
+            if logged is None:
+                WebhookAttempt.objects.create(
+                    delivery=delivery,
+                    number=number,
+                    started_at=started_at,
+                    duration_ms=duration_ms,
+                    status_code=answer.status_code,
+                    response_body=answer.body,
+                    error=answer.error,
+                )
+                WebhookDelivery.objects.filter(pk=delivery.pk).update(attempts=number, **changes)
+            return result
+
+    # The request was made: the receiver may have acted on it, so the log must say so even if the
+    # database restarts right now (see `reconnect`).
+    return on_fresh_connection(write, what=f"recording an attempt of delivery {delivery.pk}")
+
+
+def _next_step(
+    number: int, answer: _Answer, *, delivered: bool, give_up: bool, at: datetime
+) -> tuple[AttemptResult, dict[str, Any]]:
+    """What the n-th attempt's answer means for the delivery: done, failed for good, or a retry when."""
     changes: dict[str, Any] = {
         "locked_until": None,
         "dispatched_at": None,
@@ -152,41 +196,17 @@ def _record(
         "last_response_body": answer.body,
         "last_error": answer.error,
     }
-    retry_in = None
     if delivered:
-        outcome = Outcome.DELIVERED
-        changes.update(status=DeliveryStatus.SUCCEEDED, delivered_at=finished_at)
-    elif give_up or delivery.attempts >= conf.webhook_max_attempts():
-        outcome = Outcome.FAILED
+        changes.update(status=DeliveryStatus.SUCCEEDED, delivered_at=at)
+        return AttemptResult(Outcome.DELIVERED), changes
+    if give_up or number >= conf.webhook_max_attempts():
         changes.update(status=DeliveryStatus.FAILED)
-    else:
-        outcome = Outcome.RETRY
-        retry_in = retry_delay(delivery.attempts)
-        changes.update(next_attempt_at=finished_at + retry_in)
-        if retry_in <= COUNTDOWN_LIMIT:  # the task queues it with a countdown: the sweep waits
-            changes.update(dispatched_at=finished_at + retry_in)
-
-    def write() -> None:
-        with transaction.atomic():
-            # A retry after a COMMIT whose answer was lost finds its attempt already there.
-            if not WebhookAttempt.objects.filter(
-                delivery=delivery, number=delivery.attempts, started_at=started_at
-            ).exists():
-                WebhookAttempt.objects.create(
-                    delivery=delivery,
-                    number=delivery.attempts,
-                    started_at=started_at,
-                    duration_ms=duration_ms,
-                    status_code=answer.status_code,
-                    response_body=answer.body,
-                    error=answer.error,
-                )
-            WebhookDelivery.objects.filter(pk=delivery.pk).update(**changes)
-
-    # The request was made: the receiver may have acted on it, so the log must say so even if the
-    # database restarts right now (see `reconnect`).
-    on_fresh_connection(write, what=f"recording attempt {delivery.attempts} of delivery {delivery.pk}")
-    return AttemptResult(outcome, retry_in)
+        return AttemptResult(Outcome.FAILED), changes
+    retry_in = retry_delay(number)
+    changes.update(next_attempt_at=at + retry_in)
+    if retry_in <= COUNTDOWN_LIMIT:  # the task queues it with a countdown: the sweep waits
+        changes.update(dispatched_at=at + retry_in)
+    return AttemptResult(Outcome.RETRY, retry_in), changes
 
 
 def webhook_delivery_held_until(*, delivery_id: int, now: datetime) -> datetime | None:

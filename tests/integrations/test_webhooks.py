@@ -293,6 +293,39 @@ def test_a_500_is_retried_with_doubling_waits_and_every_answer_is_kept(hook, rec
     assert len(receiver.received) == 3
 
 
+def test_a_claim_whose_answer_was_lost_is_not_counted_as_an_attempt(hook, receiver, frozen, monkeypatch):
+    monkeypatch.setattr(tasks.webhook_deliver, "apply_async", lambda args, countdown: None)
+    (delivery_id,) = webhook_deliveries_enqueue(event_ids=[_event().pk], now=frozen.moment)
+    assert delivery_module._claim(delivery_id, frozen.moment)  # committed, but the worker never heard
+    assert _deliver(delivery_id) == "skipped"  # held by that claim: nothing sent
+    frozen.advance(seconds=delivery_module.conf.webhook_timeout_seconds() + 31)  # the lease has ended
+    assert _deliver(delivery_id) == "delivered"
+    delivery = WebhookDelivery.objects.get(pk=delivery_id)
+    assert (delivery.attempts, len(receiver.received)) == (1, 1)
+    assert list(WebhookAttempt.objects.filter(delivery=delivery).values_list("number", flat=True)) == [1]
+
+
+def test_recording_again_after_a_lost_commit_logs_and_counts_the_attempt_once(
+    hook, receiver, frozen, monkeypatch
+):
+    monkeypatch.setattr(tasks.webhook_deliver, "apply_async", lambda args, countdown: None)
+    receiver.answer(500)
+    (delivery_id,) = webhook_deliveries_enqueue(event_ids=[_event().pk], now=frozen.moment)
+    real_record = delivery_module._record
+
+    def commit_then_record_again(delivery, answer, **times):  # the first COMMIT's answer was lost
+        real_record(delivery, answer, **times)
+        return real_record(delivery, answer, **times)
+
+    monkeypatch.setattr(delivery_module, "_record", commit_then_record_again)
+    assert _deliver(delivery_id) == "retry"
+    delivery = WebhookDelivery.objects.get(pk=delivery_id)
+    assert (delivery.attempts, delivery.last_status_code) == (1, 500)
+    assert list(WebhookAttempt.objects.filter(delivery=delivery).values_list("number", "status_code")) == [
+        (1, 500)
+    ]
+
+
 def test_the_wait_doubles_up_to_its_cap_with_jitter_either_side():
     assert retry_delay(1, rand=0) == timedelta(seconds=30)
     assert retry_delay(2, rand=0) == timedelta(seconds=60)
