@@ -27,7 +27,7 @@ from apps.policy.models import (
 from apps.sla.aging import age_hours
 from apps.sla.selectors import localized
 from apps.sla.services import ticket_clock_start
-from apps.tickets.events import event_new, event_record, events_record
+from apps.tickets.events import event_new, event_record, ticket_insert_with_events
 from apps.tickets.models import (
     OPEN_STATUSES,
     EventKind,
@@ -101,7 +101,7 @@ def _draft_create(
     source: str,
     now: datetime,
 ) -> WithdrawalTicket:
-    """A new draft with step 1 done: one row and its two events, in two INSERTs."""
+    """A new draft with step 1 done: one row and its two events, in one statement on PostgreSQL."""
     ticket = WithdrawalTicket(
         requester=requester, source=source, platform=platform, complaint_type=complaint_type,
         special_case=special_case, status=TicketStatus.DRAFT,
@@ -110,14 +110,12 @@ def _draft_create(
         platform, complaint_type, special_case
     ))
     ticket.version += 1  # created, then step 1: as a draft changed by step 1 would count
-    ticket.save(force_insert=True)
-    events_record([
+    ticket_insert_with_events(ticket, [
         event_new(ticket=ticket, kind=EventKind.CREATED, actor=requester, occurred_at=now), step,
     ])
     return ticket
 
 
-@transaction.atomic
 def intake_start(
     *,
     requester: User,
@@ -140,14 +138,29 @@ def intake_start(
             requester=requester, platform=platform, complaint_type=complaint_type,
             special_case=special_case, source=source, now=now,
         )
-    else:
-        ticket = _draft_lock(ticket_id=ticket_id, requester=requester)
-        if ticket.platform_id != platform.pk:
-            # A complaint number belongs to one platform: a new platform means a new number.
-            ticket.complaint = None
-            ticket.complaint_filed_at = None
-            ticket.complaint_number_completed_at = None
-            ticket.identity_verified_at = None
+    return _draft_platform_change(
+        ticket_id=ticket_id, requester=requester, platform=platform, complaint_type=complaint_type,
+        special_case=special_case, now=now,
+    )
+
+
+@transaction.atomic
+def _draft_platform_change(
+    *,
+    ticket_id: int,
+    requester: User,
+    platform: Platform,
+    complaint_type: ComplaintType | None,
+    special_case: SpecialCase | None,
+    now: datetime,
+) -> WithdrawalTicket:
+    ticket = _draft_lock(ticket_id=ticket_id, requester=requester)
+    if ticket.platform_id != platform.pk:
+        # A complaint number belongs to one platform: a new platform means a new number.
+        ticket.complaint = None
+        ticket.complaint_filed_at = None
+        ticket.complaint_number_completed_at = None
+        ticket.identity_verified_at = None
     ticket.platform = platform
     ticket.complaint_type = complaint_type
     ticket.special_case = special_case
