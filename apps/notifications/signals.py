@@ -1,8 +1,10 @@
 """Tell the requester of a ticket event, inside the transaction that records the event.
 
-The receiver runs on every TicketEvent saved through the ORM (`event_record`, `events_record`);
-it returns before any query for the kinds nobody is told of. Bulk inserts that send no signal (the
-clock sweep's SQL, auto-assignment) are not told of: see docs/notifications.md.
+The receiver runs on every TicketEvent saved through the ORM (`event_record`, `events_record`,
+and `ticket_insert_with_events`, whose new ticket and first events commit as one statement before
+their signals: none of them is told of); it returns before any query for the kinds nobody is told
+of. Bulk inserts that send no signal (the clock sweep's SQL, auto-assignment) are not told of: see
+docs/notifications.md.
 """
 
 import logging
