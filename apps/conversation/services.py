@@ -47,7 +47,7 @@ from apps.evidence.services import (
 )
 from apps.evidence.storage import private_storage
 from apps.policy.models import DocumentRequirement, EvidenceTier
-from apps.tickets.events import event_record
+from apps.tickets.events import event_new, event_record, event_record_with
 from apps.tickets.models import EventKind, TicketStatus, WithdrawalTicket
 from apps.tickets.selectors import ticket_visible_to
 
@@ -242,12 +242,12 @@ def message_post(
         if answers:
             ticket.refresh_from_db()  # the answer resumes the ticket: that reads most of the row
             _answer_check(ticket, body, len(checked))
-        message = Message.objects.create(
+        message = Message(
             ticket=ticket, kind=MessageKind.MESSAGE, author=author, author_role=role,
             author_label=author_label, body=body, created_at=now, answers_request=answers,
         )
-        attachments = _store(message, checked, stored)
-        _record(ticket, message, attachments, now)
+        _record(ticket, message, len(checked), now)
+        _store(message, checked, stored)
         if answers:
             requester_resume(ticket, requester=_person(author), now=now, reason="requester_answered")
         elif role == AuthorRole.REQUESTER:
@@ -257,12 +257,13 @@ def message_post(
     return message
 
 
-def _record(ticket: WithdrawalTicket, message: Message, attachments: list[Attachment], now: datetime) -> None:
-    event_record(
+def _record(ticket: WithdrawalTicket, message: Message, attachments: int, now: datetime) -> None:
+    """Insert the new message with the event that records it (one statement on PostgreSQL)."""
+    event = event_new(
         ticket=ticket, kind=EventKind.MESSAGE_POSTED, actor=message.author, actor_label=message.author_label,
-        to_value=message.author_role, occurred_at=now,
-        data={"message_id": message.pk, "attachments": len(attachments)},
+        to_value=message.author_role, occurred_at=now, data={"attachments": attachments},
     )
+    event_record_with(message, event, key="message_id")
 
 
 def _tell_assignee(ticket: WithdrawalTicket, message: Message) -> None:

@@ -9,7 +9,7 @@ from django.db.models.signals import post_save
 
 from apps.accounts.models import User
 from apps.core import clock
-from apps.core.inserts import insert_with_children
+from apps.core.inserts import insert_with_children, insert_with_mention
 from apps.tickets.models import EventKind, TicketEvent, WithdrawalTicket
 
 
@@ -64,6 +64,16 @@ def ticket_insert_with_events(ticket: WithdrawalTicket, events: list[TicketEvent
     with transaction.atomic(using=using, savepoint=False):
         _announce(events, using)
     return events
+
+
+def event_record_with(row: Model, event: TicketEvent, *, key: str) -> TicketEvent:
+    """Insert a new `row` (a message) and the event that records it, whose data names the row's id
+    under `key`: one statement on PostgreSQL. The event then sends post_save as `event_record`'s does."""
+    using = router.db_for_write(TicketEvent)
+    insert_with_mention(row, event, field="data", key=key, using=using)
+    with transaction.atomic(using=using, savepoint=False):
+        _announce([event], using)
+    return event
 
 
 def _announce(events: list[TicketEvent], using: str) -> None:

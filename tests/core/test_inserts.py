@@ -1,4 +1,4 @@
-"""A ticket and its first events in one statement (apps.core.inserts): all stored or none."""
+"""A row and the rows that name it in one statement (apps.core.inserts): all stored or none."""
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -62,3 +62,34 @@ def test_a_link_that_does_not_point_at_the_parent_is_refused():
     ticket = _draft(requester, TicketFactory().platform)
     with pytest.raises(TypeError, match="actor"):
         insert_with_children(ticket, _events(ticket, requester), link="actor", using="default")
+
+
+def test_a_message_and_the_event_that_names_it_are_one_statement():
+    from apps.conversation.models import AuthorRole, Message, MessageKind
+    from apps.core.inserts import insert_with_mention
+
+    ticket = TicketFactory()
+    message = Message(ticket=ticket, kind=MessageKind.MESSAGE, author_role=AuthorRole.AGENT, body="您好")
+    event = event_new(ticket=ticket, kind=EventKind.MESSAGE_POSTED, to_value="agent", data={"attachments": 2})
+    with CaptureQueriesContext(connection) as queries:
+        insert_with_mention(message, event, field="data", key="message_id", using="default")
+    assert len(queries) == 1
+    assert message.pk and event.pk and not message._state.adding and not event._state.adding
+    assert Message.objects.get(pk=message.pk).body == "您好"
+    stored = TicketEvent.objects.get(pk=event.pk)
+    assert stored.data == event.data == {"attachments": 2, "message_id": message.pk}
+    assert stored.ticket_id == ticket.pk
+
+
+def test_a_mention_needs_a_json_field_and_a_plain_key():
+    from apps.conversation.models import AuthorRole, Message, MessageKind
+    from apps.core.inserts import insert_with_mention
+
+    ticket = TicketFactory()
+    message = Message(ticket=ticket, kind=MessageKind.MESSAGE, author_role=AuthorRole.AGENT, body="x")
+    event = event_new(ticket=ticket, kind=EventKind.MESSAGE_POSTED)
+    with pytest.raises(TypeError):
+        insert_with_mention(message, event, field="to_value", key="message_id", using="default")
+    with pytest.raises(TypeError):
+        insert_with_mention(message, event, field="data", key="id}', 'x", using="default")
+    assert not Message.objects.filter(ticket=ticket).exists()
