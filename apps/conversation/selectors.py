@@ -39,6 +39,9 @@ REQUESTER_EVENT_KINDS = frozenset({
 })
 # Shown by their own rows (the message, the outbox row), not as system entries.
 NEVER_SYSTEM_ENTRY = frozenset({EventKind.MESSAGE_POSTED, EventKind.NOTICE_SENT, EventKind.NOTICE_FAILED})
+# A requester's list of events (the API's timeline): their thread's system entries and their
+# messages; never what was sent to them, how they were checked or who looked at their data.
+REQUESTER_LISTED_EVENT_KINDS = REQUESTER_EVENT_KINDS | {EventKind.MESSAGE_POSTED}
 
 
 @dataclass
@@ -190,6 +193,14 @@ def thread_for(*, ticket: WithdrawalTicket, staff: bool) -> list[ThreadEntry]:
         ]
     entries.sort(key=lambda entry: entry.at)
     return entries
+
+
+def ticket_events(*, ticket: WithdrawalTicket, staff: bool) -> QuerySet[TicketEvent]:
+    """A ticket's recorded events, oldest first, as `staff` (True) or its requester may list them."""
+    events = TicketEvent.objects.filter(ticket=ticket)
+    if not staff:
+        events = events.filter(kind__in=REQUESTER_LISTED_EVENT_KINDS)
+    return events.select_related("actor").order_by("occurred_at", "id")
 
 
 def unread_by_staff() -> Exists:

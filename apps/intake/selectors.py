@@ -70,13 +70,6 @@ class TicketProgress:
     complete_chain_multiplier: float
     documents: list[DocumentCheck]
     routes: list[AlternativeRoute] = field(default_factory=list)
-    events: list[TicketEvent] = field(default_factory=list)
-
-    @property
-    def timeline(self) -> list[tuple[datetime, str, str]]:
-        """Each event as (when, what, detail) in the reader's language."""
-        names = stage_names()
-        return [(e.occurred_at, e.get_kind_display(), event_detail(e, names)) for e in self.events]
 
     @property
     def tiers_missing(self) -> list[EvidenceTier]:
@@ -182,7 +175,4 @@ def ticket_progress(*, ticket: WithdrawalTicket, now: datetime) -> TicketProgres
         complete_chain_multiplier=multiplier,
         documents=ticket_required_documents(ticket=ticket),
         routes=routes,
-        events=list(
-            TicketEvent.objects.filter(ticket=ticket).select_related("actor").order_by("occurred_at", "id")
-        ),
     )

@@ -15,6 +15,7 @@ from apps.conversation.services import Upload, message_post, note_post
 from apps.integrations.scopes import Scope
 from apps.integrations.services import api_key_revoke
 from apps.policy.models import Platform
+from apps.tickets.events import event_record
 from apps.tickets.models import EventKind, TicketEvent
 from tests.api.conftest import issue, key_client, person_client, url
 from tests.evidence.files import docx_bytes, elf_executable, pdf_bytes
@@ -209,6 +210,23 @@ def test_the_requester_never_gets_a_note_in_the_thread_the_events_or_a_download(
 
     note_file = note.attachments.get()
     assert client.get(url("attachment_download", pk=note_file.pk)).status_code == 404
+
+
+def test_the_requester_lists_the_events_of_their_thread_and_a_key_lists_them_all(crm, assigned, thread):
+    staff_only = [EventKind.CONTACT_LOGGED, EventKind.IDENTITY_ATTEMPT, EventKind.PERSONAL_DATA_REVEALED,
+                  EventKind.NOTE, EventKind.NOTICE_SENT, EventKind.NOTICE_FAILED]
+    for kind in staff_only:
+        event_record(ticket=assigned, kind=kind, actor_label="test")
+
+    mine = person_client(assigned.requester).get(url("ticket_events", reference=assigned.reference))
+    assert mine.status_code == 200
+    assert [row["kind"] for row in mine.json()] == ["assigned", "message_posted", "message_posted"]
+
+    everything = key_client(issue(crm)[1]).get(url("ticket_events", reference=assigned.reference))
+    kinds = [row["kind"] for row in everything.json()]
+    assert kinds == list(TicketEvent.objects.filter(ticket=assigned).order_by("occurred_at", "id")
+                         .values_list("kind", flat=True))
+    assert set(staff_only) <= set(kinds)
 
 
 def test_the_requester_may_not_write_a_note(received, frozen):

@@ -23,13 +23,14 @@ from apps.api.presenters import ticket_detail, ticket_summary
 from apps.api.schema import IDEMPOTENCY_KEY_PARAMETER, WRITE_ERRORS, errors
 from apps.api.serializers import EventSerializer, TicketDetailSerializer, TicketSummarySerializer
 from apps.api.services import api_requester_get_or_create
+from apps.conversation.selectors import ticket_events
 from apps.core.fields import StrictCharField, StrictChoiceField
 from apps.intake import services as intake
 from apps.intake.selectors import event_detail, stage_names
 from apps.integrations.permissions import api_key_of, integration_platform_check
 from apps.integrations.webhooks import VALUE_KINDS
 from apps.policy.models import ComplaintType, Platform, SpecialCase, Stage
-from apps.tickets.models import TicketEvent, TicketSource, TicketStatus
+from apps.tickets.models import TicketSource, TicketStatus
 
 TicketPageSerializer = page_serializer(TicketSummarySerializer, "TicketPage")
 
@@ -173,7 +174,11 @@ class TicketDetailApi(ApiWriteView):
 
 
 class TicketEventsApi(ApiView):
-    """A ticket's timeline, oldest first: who changed what, and when."""
+    """A ticket's timeline, oldest first: who changed what, and when.
+
+    A key or an agent lists every event; a requester those of their thread (no identity checks,
+    reveals of their data, logged calls, corrections or notices sent), as the portal shows them.
+    """
 
     required_scopes = {"GET": "tickets:read"}
 
@@ -182,9 +187,7 @@ class TicketEventsApi(ApiView):
         ticket = ticket_for_caller(request, reference)
         details = sees_case_details(request)
         names = stage_names()
-        events = (
-            TicketEvent.objects.filter(ticket=ticket).select_related("actor").order_by("occurred_at", "id")
-        )
+        events = ticket_events(ticket=ticket, staff=details)
         rows = [
             {
                 "id": event.pk,
