@@ -7,6 +7,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+DAYS_A_YEAR = 365  # a period of whole years reads as years (with its days beside them)
 
 # At least a day: a ticket's data is never erased while it may still be reopened the same day; at most
 # ten years, past anything a dispute or an audit could ask for.
@@ -52,6 +55,15 @@ class RetentionPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.days}"
+
+    def period_label(self) -> str:
+        """The period as a person reads it: whole years as years with the exact days beside them."""
+        if self.days % DAYS_A_YEAR == 0:
+            years = self.days // DAYS_A_YEAR
+            return ngettext(
+                "%(years)s year (%(days)s days)", "%(years)s years (%(days)s days)", years
+            ) % {"years": years, "days": self.days}
+        return ngettext("%(days)s day", "%(days)s days", self.days) % {"days": self.days}
 
 
 class ErasureStatus(models.TextChoices):
