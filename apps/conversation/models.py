@@ -138,3 +138,8 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def erased(self) -> bool:
+        """Its file and name were erased at the end of their retention period (apps.privacy)."""
+        return not self.file

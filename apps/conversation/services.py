@@ -354,6 +354,13 @@ def attachment_file_as_evidence(
             % {"name": attachment.evidence.original_name if attachment.evidence else ""},
             "duplicate",
         )
+    if attachment.erased:
+        raise refuse(
+            gettext(
+                "This file was erased when its retention period ended, so it cannot be filed as evidence."
+            ),
+            "erased",
+        )
     existing = EvidenceFile.objects.filter(ticket_id=attachment.ticket_id, sha256=attachment.sha256).first()
     if existing is None:
         with attachment.file.open("rb") as stream:

@@ -49,3 +49,8 @@ class EvidenceFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def erased(self) -> bool:
+        """Its file and name were erased at the end of their retention period (apps.privacy)."""
+        return not self.file
