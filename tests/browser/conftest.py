@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from tests.casework.conftest import now  # noqa: F401  (the domain clock fixture, for these tests too)
 
@@ -39,6 +40,10 @@ def browser(transactional_db) -> Iterator[object]:
         _pages_share_the_test_clock(browser)
         yield browser
         browser.close()
+        # Connections the test's ORM calls opened while Playwright's loop held another context:
+        # closed here, in that context, so none outlives the test (the test database's teardown
+        # found one still open at the end of the run).
+        connections.close_all()
 
 
 def _pages_share_the_test_clock(browser) -> None:
