@@ -32,7 +32,15 @@ from apps.tickets.models import WithdrawalTicket
 from apps.tickets.selectors import ticket_get_for_viewer
 from apps.workspace.access import agent_required
 from apps.workspace.presence import presence_leave, presence_touch
-from apps.workspace.queue import MAX_PAGE_SIZE, QueueFilters, Tab, filters_from, queue_queryset
+from apps.workspace.queue import (
+    MAX_PAGE_SIZE,
+    QueueFilters,
+    Tab,
+    count_label,
+    filters_from,
+    queue_queryset,
+    tab_counts,
+)
 
 POLL_SECONDS = 10  # the pages' own interval; here only to say it in the answers
 
@@ -183,7 +191,8 @@ def _me(request: HttpRequest) -> User:
 @require_GET
 @live_endpoint
 def queue_live(request: HttpRequest) -> HttpResponse:
-    """How many tickets arrived in this tab and filters since the page was drawn; which shown rows changed."""
+    """How many tickets arrived in this tab and filters since the page was drawn; which shown rows
+    changed; how many each tab holds now."""
     user = _me(request)
     try:
         since, shown = _since(request.GET), _shown(request.GET)
@@ -194,11 +203,13 @@ def queue_live(request: HttpRequest) -> HttpResponse:
         changes = QueueChanges(arrived=0, changed=[], versions={})
     else:
         changes = queue_changes(user=user, filters=filters, now=clock.now(), since=since, shown=shown)
+    counts = tab_counts(user=user, filters=filters, now=clock.now())
     return JsonResponse({
         "arrived": changes.arrived,
         "changed": changes.changed,
         "versions": {str(pk): version for pk, version in changes.versions.items()},
         "text": queue_text(changes),
+        "counts": {tab: count_label(count) for tab, count in counts.items()},  # the tabs' badges, as drawn
         "poll_seconds": POLL_SECONDS,
     })
 

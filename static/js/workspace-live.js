@@ -2,8 +2,8 @@
 
    Each page polls a small JSON endpoint (apps/workspace/live.py) every ~10 s while it is visible,
    backs off after errors and stops after a 403 (signed out). Nothing reloads on its own: a polite
-   banner offers to. The case page's poll also says "I am viewing" and answers who else is. The
-   pages work without this script. */
+   banner offers to. The queue's poll also redraws the tabs' counts. The case page's poll also
+   says "I am viewing" and answers who else is. The pages work without this script. */
 (function () {
   "use strict";
 
@@ -113,6 +113,10 @@
           row.classList.toggle("live-changed", data.changed.indexOf(Number(id)) !== -1);
         });
         say(banner, data.text, box.getAttribute("data-label-show"), reload);
+        Object.keys(data.counts || {}).forEach(function (tab) {
+          var badge = document.querySelector('.count[data-tab="' + tab + '"]');
+          if (badge && badge.textContent !== data.counts[tab]) { badge.textContent = data.counts[tab]; }
+        });
       });
     }
 

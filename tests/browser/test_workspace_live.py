@@ -47,6 +47,8 @@ def test_a_new_ticket_shows_a_banner_without_a_reload(live_server, browser, now,
     page.wait_for_timeout(3 * POLL_MS)
     banner = page.locator("#live-queue .live-banner")
     assert banner.inner_text() == ""
+    unassigned = page.locator('.count[data-tab="unassigned"]')
+    assert unassigned.inner_text() == "1"
     page.evaluate("document.body.dataset.drawn = 'once'")  # gone if the page reloads
 
     now(shanghai("2026-11-24 10:06"))
@@ -57,6 +59,9 @@ def test_a_new_ticket_shows_a_banner_without_a_reload(live_server, browser, now,
     assert banner.get_attribute("aria-live") == "polite"
     assert page.evaluate("document.body.dataset.drawn") == "once"  # no reload of its own
     assert page.locator(f"tr[data-reference='{arrived.reference}']").count() == 0
+    page.wait_for_function(
+        "document.querySelector('.count[data-tab=\"unassigned\"]').textContent === '2'", timeout=WAIT_MS
+    )  # the tab's count follows without a reload
     screenshot(page, f"banner-{language}")
 
     banner.get_by_role("button", name=show, exact=True).click()

@@ -35,6 +35,25 @@ def test_a_ticket_received_after_the_page_was_drawn_is_new(as_user, now):
     assert answer["Cache-Control"] == "private, no-store"
 
 
+def test_the_poll_brings_each_tab_s_count_as_the_page_draws_it(as_user, now):
+    agent = agent_with()
+    mine = received_ticket(submitted="2026-11-24 09:45")
+    ticket_claim(ticket_id=mine.pk, agent=agent)
+    received_ticket(submitted="2026-11-24 09:50")
+    client = as_user(agent)
+    now(shanghai("2026-11-24 10:05"))
+    before = poll(client, tab="unassigned").json()["counts"]
+    received_ticket(filed="2026-11-24 10:00", submitted="2026-11-24 10:05")
+
+    after = poll(client, tab="unassigned").json()["counts"]
+
+    assert (before["mine"], before["unassigned"]) == ("1", "1")
+    assert (after["mine"], after["unassigned"]) == ("1", "2")
+    page = client.get("/workspace/", {"tab": "unassigned"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for tab, count in after.items():
+        assert f'<span class="count" data-tab="{tab}">{count}</span>' in page
+
+
 def test_the_banner_speaks_chinese_on_a_chinese_page(as_user, now):
     agent = agent_with()
     now(shanghai("2026-11-24 10:05"))
@@ -177,8 +196,9 @@ def test_posting_is_not_polling(as_user):
 
 
 # session, user, perms ×2, agent profile (default tab), the scope (profile, platforms), the tab's team,
-# and the poll's own two reads. An upper bound: queue_queryset is the queue's to change.
-QUERIES_PER_QUEUE_POLL = 10
+# the poll's own two reads, and the tabs' counts (the scope and team again, one bounded count per
+# tab). An upper bound: queue_queryset is the queue's to change.
+QUERIES_PER_QUEUE_POLL = 17
 
 
 def test_a_poll_runs_a_fixed_number_of_queries(as_user, now, django_assert_max_num_queries):

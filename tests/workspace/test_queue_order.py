@@ -110,7 +110,8 @@ def test_every_tab_shows_how_many_tickets_it_holds(as_user):
     counts = tab_counts(user=agent, filters=QueueFilters(tab=Tab.MINE), now=shanghai(NOW))
     assert counts == {Tab.MINE: 1, Tab.UNASSIGNED: 2, Tab.TEAM: 1, Tab.ALL: 3}  # claimed: in my team
     text = as_user(agent).get(QUEUE).content.decode()
-    assert '<span class="count">2</span>' in text and '<span class="count">3</span>' in text
+    assert '<span class="count" data-tab="unassigned">2</span>' in text
+    assert '<span class="count" data-tab="all">3</span>' in text
 
 
 def test_a_supervisor_can_select_every_ticket_on_the_page(as_user):
@@ -150,4 +151,4 @@ def test_a_long_tab_shows_a_bounded_count(as_user, monkeypatch):
     counts = tab_counts(user=person(SUPERVISOR), filters=QueueFilters(tab=Tab.ALL), now=shanghai(NOW))
     assert counts[Tab.ALL] == 3  # counting stops one past the cap
     text = as_user(person(SUPERVISOR)).get(QUEUE, {"tab": "all"}).content.decode()
-    assert '<span class="count">2+</span>' in text
+    assert '<span class="count" data-tab="all">2+</span>' in text
