@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from tests.casework.conftest import agent_with, now, person, received_ticket, shanghai  # noqa: F401
 
@@ -24,3 +25,11 @@ def as_english_user(as_user):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def english_site(settings):
+    """The site's default language English, and this test's own strings read in English."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -4,20 +4,12 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from apps.casework.services import ticket_claim
 from apps.tickets.models import TicketStatus, WithdrawalTicket
 from tests.workspace.conftest import agent_with, received_ticket
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
 
 
 @pytest.fixture

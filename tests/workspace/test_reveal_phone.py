@@ -2,22 +2,14 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from apps.accounts.roles import REQUESTER
 from apps.casework.services import ticket_claim
 from apps.tickets.models import EventKind, TicketEvent
 from tests.workspace.conftest import agent_with, person, received_ticket
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
 PHONE = "13812345678"
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

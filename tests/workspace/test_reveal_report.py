@@ -6,22 +6,14 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from apps.accounts.roles import SUPERVISOR
 from apps.tickets.events import event_record
 from apps.tickets.models import EventKind
 from tests.workspace.conftest import agent_with, person, received_ticket, shanghai
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
 URL = "/workspace/reveals/"
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def _named(name):
