@@ -6,12 +6,13 @@ that must not appear instead (a test reads every message against it). Staff word
 precise terms and is not bound by this list.
 """
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
+
+from apps.core.text import chinese_punctuation
 
 GLOSSARY_CONTEXT = "letter coach glossary"
 
@@ -72,21 +73,9 @@ def words_to_avoid(language: str) -> tuple[str, ...]:
     return AVOID_ALWAYS_EN + tuple(word for term in GLOSSARY.values() for word in term.avoid_en)
 
 
-# ASCII punctuation next to a Chinese character, and its Chinese form.
-_CJK = r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f“”‘’]"
-_CHINESE_PUNCTUATION = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
-_ASCII_NEAR_CJK = re.compile(rf"(?<={_CJK})\s*([,;:?!()])\s*|\s*([,;:?!()])\s*(?={_CJK})")
-
-
 def chinese_polished(text: str) -> str:
     """Policy text written for staff, made fit for a requester: 您 for 你, Chinese punctuation in Chinese.
 
     Administrators edit policy phrases' advice freely; a requester should still read one voice.
     """
-    text = text.replace("你们", "您和对方").replace("你", "您")
-
-    def swap(match: re.Match[str]) -> str:
-        mark = match.group(1) or match.group(2)
-        return _CHINESE_PUNCTUATION[mark]
-
-    return _ASCII_NEAR_CJK.sub(swap, text)
+    return chinese_punctuation(text.replace("你们", "您和对方").replace("你", "您"))
