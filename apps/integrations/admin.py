@@ -260,8 +260,9 @@ class WebhookDeliveryAdmin(TicketScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("=id", "payload__ticket__reference")
     list_select_related = ("subscription",)
     readonly_fields = (
-        "subscription", "event", "payload", "status", "attempts", "next_attempt_at", "last_status_code",
-        "last_response_body", "last_error", "delivered_at", "replayed_at", "replayed_by", "created_at",
+        "subscription", "event", "payload", "status", "attempts", "claims", "next_attempt_at",
+        "last_status_code", "last_response_body", "last_error", "delivered_at", "replayed_at", "replayed_by",
+        "created_at",
     )
     fields = readonly_fields
     inlines = (WebhookAttemptInline,)

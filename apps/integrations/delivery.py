@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from apps.core.reconnect import on_fresh_connection
 from apps.integrations import conf, signing
@@ -23,6 +23,9 @@ from apps.integrations.services import webhook_signing_secrets
 RESPONSE_KEPT_CHARS = 2000
 RESPONSE_READ_BYTES = 64 * 1024
 LEASE_MARGIN = timedelta(seconds=30)
+# A delivery may be claimed this many times per attempt allowed; past that, its claims keep ending
+# with no answer recorded (its worker killed each time), and it fails instead of coming back forever.
+CLAIMS_PER_ATTEMPT = 3
 JITTER = 0.2  # each wait is the doubling step ±20 %, so failed receivers are not hit in lockstep
 USER_AGENT = "Chehui-Webhooks/1"
 # Waits up to this long are scheduled as a delayed task; longer ones are left to the sweep.
@@ -61,7 +64,8 @@ def _claim(delivery_id: int, now: datetime) -> bool:
     """Take the delivery for this worker, if it is due and nobody else is sending it.
 
     A claim is not an attempt: one whose COMMIT went through while its answer was lost comes back
-    once its lease ends and sends nothing in between, so only `_record` counts attempts.
+    once its lease ends and sends nothing in between, so only `_record` counts attempts. Claims
+    are counted apart, to stop a delivery whose every claim ends without an answer recorded.
     """
     lease = timedelta(seconds=conf.webhook_timeout_seconds()) + LEASE_MARGIN
     return bool(
@@ -69,7 +73,7 @@ def _claim(delivery_id: int, now: datetime) -> bool:
             pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
         )
         .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-        .update(locked_until=now + lease)
+        .update(locked_until=now + lease, claims=F("claims") + 1)
     )
 
 
@@ -118,7 +122,15 @@ def webhook_delivery_attempt(*, delivery_id: int, now_fn: Callable[[], datetime]
     )
     subscription = delivery.subscription
     clock_started = time.monotonic()
-    if not (subscription.active and subscription.integration.active):
+    if delivery.claims > conf.webhook_max_attempts() * CLAIMS_PER_ATTEMPT:
+        # Each claim before this one ended with nothing recorded: a worker killed while sending it
+        # (out of memory, a deploy) or cut from the database. Sending again would do the same.
+        answer = _Answer(None, "", (
+            f"Stopped: taken {delivery.claims - 1} times by workers that never recorded an answer "
+            f"({delivery.attempts} recorded). Replay it once the cause is fixed."
+        ))
+        give_up = True
+    elif not (subscription.active and subscription.integration.active):
         answer = _Answer(None, "", "The subscription or its integration is turned off.")
         give_up = True
     else:

@@ -191,6 +191,11 @@ class WebhookDelivery(models.Model):
         _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claims = models.PositiveSmallIntegerField(
+        _("claims"), default=0, db_default=0, editable=False,
+        help_text=_("Times a worker took it to send. More than its attempts when a worker stopped or lost "
+                    "the database before it could record the answer; bounded, so such a delivery ends."),
+    )
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     locked_until = models.DateTimeField(
         _("being sent until"), null=True, blank=True, editable=False,

@@ -254,7 +254,7 @@ def webhook_delivery_replay(*, delivery_ids: Sequence[int], actor: User | None, 
             .values_list("pk", flat=True)
         )
         WebhookDelivery.objects.filter(pk__in=ids).update(
-            status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now, locked_until=None,
+            status=DeliveryStatus.PENDING, attempts=0, claims=0, next_attempt_at=now, locked_until=None,
             dispatched_at=None, replayed_at=now, replayed_by=actor,
         )
         webhook_dispatch(delivery_ids=ids, now=now)

@@ -305,6 +305,38 @@ def test_a_claim_whose_answer_was_lost_is_not_counted_as_an_attempt(hook, receiv
     assert list(WebhookAttempt.objects.filter(delivery=delivery).values_list("number", flat=True)) == [1]
 
 
+def test_a_delivery_whose_workers_keep_dying_fails_instead_of_coming_back_forever(
+    hook, receiver, frozen, monkeypatch
+):
+    monkeypatch.setattr(tasks.webhook_deliver, "apply_async", lambda args, countdown: None)
+    (delivery_id,) = webhook_deliveries_enqueue(event_ids=[_event().pk], now=frozen.moment)
+    lease = delivery_module.conf.webhook_timeout_seconds() + 31
+    allowed = delivery_module.conf.webhook_max_attempts() * delivery_module.CLAIMS_PER_ATTEMPT
+    for _ in range(allowed):  # each worker killed after its claim, before it recorded anything
+        assert delivery_module._claim(delivery_id, frozen.moment)
+        frozen.advance(seconds=lease)
+    assert WebhookDelivery.objects.get(pk=delivery_id).status == DeliveryStatus.PENDING
+
+    assert _deliver(delivery_id) == "failed"  # the next claim ends it, without sending
+    delivery = WebhookDelivery.objects.get(pk=delivery_id)
+    assert (delivery.status, delivery.attempts, delivery.claims) == (DeliveryStatus.FAILED, 1, allowed + 1)
+    assert f"taken {allowed} times by workers that never recorded an answer" in delivery.last_error
+    assert receiver.received == []
+
+    webhook_delivery_replay(delivery_ids=[delivery_id], actor=None, now=frozen.moment)  # cause fixed
+    assert _deliver(delivery_id) == "delivered"
+    assert WebhookDelivery.objects.get(pk=delivery_id).claims == 1 and len(receiver.received) == 1
+
+
+def test_a_few_lost_claims_do_not_stop_a_delivery(hook, receiver, frozen, monkeypatch):
+    monkeypatch.setattr(tasks.webhook_deliver, "apply_async", lambda args, countdown: None)
+    (delivery_id,) = webhook_deliveries_enqueue(event_ids=[_event().pk], now=frozen.moment)
+    for _ in range(delivery_module.CLAIMS_PER_ATTEMPT):
+        assert delivery_module._claim(delivery_id, frozen.moment)
+        frozen.advance(seconds=delivery_module.conf.webhook_timeout_seconds() + 31)
+    assert _deliver(delivery_id) == "delivered"
+
+
 def test_recording_again_after_a_lost_commit_logs_and_counts_the_attempt_once(
     hook, receiver, frozen, monkeypatch
 ):
