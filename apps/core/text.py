@@ -6,6 +6,8 @@ letters and digits ("14:30", "3,000") is left alone.
 """
 
 import re
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 # A Chinese character, a full-width form, CJK punctuation or a curly quote.
 _CJK = r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f“”‘’]"
@@ -25,3 +27,22 @@ def chinese_punctuation(text: str) -> str:
 def has_ascii_punctuation_by_chinese(text: str) -> bool:
     """Whether `text` still has ASCII punctuation beside a Chinese character."""
     return bool(_ASCII_NEAR_CJK.search(text))
+
+
+def chinese_punctuation_fix(rows: Iterable[Any], fields: Sequence[str]) -> int:
+    """Give each row's `fields` Chinese punctuation where they lack it, saving only what changed.
+
+    For data migrations over Chinese text an administrator may have edited; returns the rows saved.
+    """
+    saved = 0
+    for row in rows:
+        changed = [
+            name for name in fields
+            if isinstance(getattr(row, name), str) and has_ascii_punctuation_by_chinese(getattr(row, name))
+        ]
+        for name in changed:
+            setattr(row, name, chinese_punctuation(getattr(row, name)))
+        if changed:
+            row.save(update_fields=changed)
+            saved += 1
+    return saved

@@ -2,18 +2,12 @@
 
 from django.db import migrations
 
-from apps.core.text import chinese_punctuation, has_ascii_punctuation_by_chinese
+from apps.core.text import chinese_punctuation_fix
 
 
 def polish(apps, schema_editor):
     ReplyTemplate = apps.get_model("casework", "ReplyTemplate")
-    fields = [f.name for f in ReplyTemplate._meta.concrete_fields if f.name in ("title", "body")]
-    for row in ReplyTemplate.objects.all():
-        changed = [name for name in fields if has_ascii_punctuation_by_chinese(getattr(row, name) or "")]
-        for name in changed:
-            setattr(row, name, chinese_punctuation(getattr(row, name)))
-        if changed:
-            row.save(update_fields=changed)
+    chinese_punctuation_fix(ReplyTemplate.objects.all(), ["title", "body"])
 
 
 class Migration(migrations.Migration):

@@ -7,7 +7,7 @@ Chinese characters.
 
 from django.db import migrations
 
-from apps.core.text import chinese_punctuation, has_ascii_punctuation_by_chinese
+from apps.core.text import chinese_punctuation_fix
 
 FIELDS = {
     "Platform": ["complaint_number_hint", "entry_point", "entry_path"],
@@ -27,15 +27,7 @@ def polish(apps, schema_editor):
     for model_name, fields in FIELDS.items():
         model = apps.get_model("policy", model_name)
         present = [name for name in fields if any(f.name == name for f in model._meta.concrete_fields)]
-        for row in model.objects.all():
-            changed = [
-                name for name in present
-                if isinstance(getattr(row, name), str) and has_ascii_punctuation_by_chinese(getattr(row, name))
-            ]
-            for name in changed:
-                setattr(row, name, chinese_punctuation(getattr(row, name)))
-            if changed:
-                row.save(update_fields=changed)
+        chinese_punctuation_fix(model.objects.all(), present)
 
 
 class Migration(migrations.Migration):
