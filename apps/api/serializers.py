@@ -140,6 +140,10 @@ class EvidenceSerializer(serializers.Serializer):
     sha256 = StrictCharField()
     uploaded_at = serializers.DateTimeField()
     download_url = serializers.SerializerMethodField()
+    erased = StrictBooleanField(
+        help_text="The file and its name were erased when their retention period ended; "
+        "the download answers 404."
+    )
 
     def get_download_url(self, evidence: Any) -> str:
         return reverse("api:evidence_download", kwargs={"pk": evidence.pk})

@@ -62,3 +62,18 @@ def test_an_erased_attachment_is_not_filed_as_evidence(erased):
     assert refused.value.extra["code"] == "erased"
     assert "保存期满时删除" in refused.value.message  # the default language
     assert not EvidenceFile.objects.filter(ticket=loaded.ticket).exclude(pk=loaded.evidence.pk).exists()
+
+
+def test_the_api_says_a_file_was_erased(client, erased):
+    client.force_login(erased.ticket.requester)
+    reference = erased.ticket.reference
+    thread = client.get(f"/api/v1/tickets/{reference}/messages", HTTP_ACCEPT_LANGUAGE="en").json()
+    (file,) = [a for m in thread["results"] for a in m["attachments"]]
+    assert (file["erased"], file["name"]) == (True, "")
+    assert client.get(file["download_url"]).status_code == 404
+
+    staff = agent_with(role=SUPERVISOR)
+    client.force_login(staff)
+    (evidence,) = client.get(f"/api/v1/tickets/{reference}/evidence").json()
+    assert (evidence["erased"], evidence["original_name"]) == (True, "")
+    assert client.get(evidence["download_url"]).status_code == 404

@@ -79,6 +79,10 @@ class AttachmentSerializer(serializers.Serializer):
         allow_null=True, help_text="The evidence file an agent filed it as, if any."
     )
     download_url = StrictCharField()
+    erased = StrictBooleanField(
+        help_text="The file and its name were erased when their retention period ended; "
+        "the download answers 404."
+    )
 
 
 class MessageSerializer(serializers.Serializer):
@@ -115,6 +119,7 @@ MESSAGE_EXAMPLE = {
             "size": 48213,
             "evidence_id": None,
             "download_url": "/api/v1/attachments/58/download",
+            "erased": False,
         }
     ],
     "read_at": None,
@@ -129,6 +134,7 @@ def attachment_data(attachment: Attachment) -> dict[str, Any]:
         "size": attachment.size,
         "evidence_id": attachment.evidence_id,
         "download_url": reverse("api:attachment_download", kwargs={"pk": attachment.pk}),
+        "erased": attachment.erased,
     }
 
 
