@@ -5,7 +5,10 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from apps.sla.presenter import humanize
 from apps.sla.selectors import localized
@@ -17,6 +20,12 @@ register = template.Library()
 def loc(obj: Any, field: str) -> str:
     """The policy row's text in the active language: {{ platform|loc:"name" }}."""
     return localized(obj, field) if obj is not None else ""
+
+
+@register.filter
+def bracketed(value: Any) -> SafeString:
+    """A note in brackets of the page's language: "（需公证处盖章）" in Chinese, "(notarised)" in English."""
+    return format_html(pgettext("brackets around a note", "({})"), value)
 
 
 @register.filter
