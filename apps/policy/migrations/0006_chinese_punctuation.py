@@ -25,9 +25,7 @@ FIELDS = {
 
 def polish(apps, schema_editor):
     for model_name, fields in FIELDS.items():
-        model = apps.get_model("policy", model_name)
-        present = [name for name in fields if any(f.name == name for f in model._meta.concrete_fields)]
-        chinese_punctuation_fix(model.objects.all(), present)
+        chinese_punctuation_fix(apps.get_model("policy", model_name).objects.all(), fields)
 
 
 class Migration(migrations.Migration):
