@@ -3,7 +3,8 @@
 import pytest
 
 from apps.privacy.models import DataKind, RetentionPolicy
-from tests.privacy.conftest import requester_with_phone
+from apps.tickets.models import TicketStatus
+from tests.privacy.conftest import requester_with_phone, shanghai, ticket_with_data
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +40,13 @@ def test_an_administrator_s_change_shows_at_once(client):
     client.force_login(requester_with_phone())
     RetentionPolicy.objects.filter(kind=DataKind.LETTERS_MESSAGES).update(days=730)
     assert "2 years (730 days)" in periods_section(client, "en")
+
+
+def test_an_open_ticket_says_in_chinese_brackets_why_it_cannot_be_erased(client):
+    requester = requester_with_phone()
+    ticket_with_data(
+        requester=requester, closed_at=shanghai("2026-01-10 15:00"), status=TicketStatus.RECEIVED
+    )
+    client.force_login(requester)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    assert "（处理中：暂不能删除）" in client.get(PAGE).content.decode()

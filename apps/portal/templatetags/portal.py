@@ -24,8 +24,9 @@ def loc(obj: Any, field: str) -> str:
 
 @register.filter
 def bracketed(value: Any) -> SafeString:
-    """A note in brackets of the page's language: "（需公证处盖章）" in Chinese, "(notarised)" in English."""
-    return format_html(pgettext("brackets around a note", "({})"), value)
+    """A note in brackets of the page's language, with its own spacing: "（需公证处盖章）" in Chinese
+    (the full-width brackets carry their space), " (notarised)" in English."""
+    return format_html(pgettext("brackets around a note", " ({})"), value)
 
 
 @register.filter
